@@ -1,0 +1,49 @@
+#!/usr/bin/env node
+import { InvalidObjectError } from "../api/validate.js";
+import { UsageError, type Command } from "./command.js";
+import { commands } from "./commands/index.js";
+
+function help(list: Command[]): string {
+  const width = Math.max(...list.map((c) => c.name.length));
+  return [
+    "rootfs: turn OS installer ISOs into bootable root filesystems",
+    "",
+    "Usage: rootfs <command> [options]",
+    "",
+    ...list.map((c) => `  ${c.name.padEnd(width)}  ${c.summary}`),
+    "",
+    "Run `rootfs <command> --help` for a command's options.",
+  ].join("\n");
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === "help" || name === "--help" || name === "-h") {
+    console.log(help(commands));
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands.find((c) => c.name === name);
+  if (!command) {
+    console.error(`Unknown command "${name}".\n\n${help(commands)}`);
+    return 2;
+  }
+  if (rest.includes("--help") || rest.includes("-h")) {
+    console.log(`${command.summary}\n\nUsage: ${command.usage}`);
+    return 0;
+  }
+  try {
+    return await command.run(rest);
+  } catch (err) {
+    if (
+      err instanceof UsageError ||
+      (err instanceof TypeError && "code" in err && String(err.code).startsWith("ERR_PARSE_ARGS"))
+    ) {
+      console.error(`rootfs ${command.name}: ${err.message}\nUsage: ${command.usage}`);
+      return 2;
+    }
+    console.error(err instanceof InvalidObjectError || err instanceof Error ? err.message : String(err));
+    return 1;
+  }
+}
+
+process.exitCode = await main(process.argv.slice(2));
