@@ -1,0 +1,155 @@
+import { createHash } from "node:crypto";
+import { mkdir, rename, rm, stat } from "node:fs/promises";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { ByteProgress, type ProgressListener } from "../../pipeline/progress.js";
+import { StepFailure } from "../failure.js";
+import { digestFromChecksumFile } from "./checksum-file.js";
+import {
+  DownloadError,
+  downloadResumable,
+  fetchText,
+  hashFile,
+  type DownloadOptions,
+} from "./http-download.js";
+
+export interface FetchRequest {
+  url: string;
+  /** "sha256:<hex>" */
+  checksum?: string;
+  checksumURL?: string;
+  insecureSkipChecksum?: boolean;
+  cacheDir: string;
+  onProgress?: ProgressListener;
+  stallTimeoutMs?: number;
+  maxRedirects?: number;
+  /** Resumed attempts after a cut-off download before giving up. */
+  retries?: number;
+}
+
+export interface FetchedFile {
+  path: string;
+  sha256: string;
+  size: number;
+  /** True when the verified file was already in the cache and nothing was downloaded. */
+  cached: boolean;
+}
+
+/**
+ * Resolves the expected digest, then returns a verified local copy of `url`: from the cache when the
+ * digest is there, otherwise downloaded (resuming cut-off transfers) to a partial file that is renamed
+ * into `<cacheDir>/sha256/<hex>` only after its digest matched. file:// URLs are verified in place.
+ */
+export async function fetchVerified(req: FetchRequest): Promise<FetchedFile> {
+  const options: DownloadOptions = {
+    maxRedirects: req.maxRedirects ?? 5,
+    stallTimeoutMs: req.stallTimeoutMs ?? 60_000,
+    onProgress: req.onProgress,
+  };
+  const expected = await expectedDigest(req, options);
+  if (req.url.startsWith("file://")) return verifyLocal(fileURLToPath(req.url), expected, req.onProgress);
+
+  const cached = expected && path.join(req.cacheDir, "sha256", expected);
+  if (cached && (await exists(cached))) {
+    return { path: cached, sha256: expected, size: (await stat(cached)).size, cached: true };
+  }
+  await mkdir(path.join(req.cacheDir, "sha256"), { recursive: true });
+  await mkdir(path.join(req.cacheDir, "partial"), { recursive: true });
+  const partial = path.join(req.cacheDir, "partial", expected ?? sha256Of(req.url));
+  const actual = await downloadWithRetries(req.url, partial, options, req.retries ?? 3);
+  if (expected && actual !== expected) {
+    await rm(partial, { force: true });
+    throw new StepFailure(
+      "ChecksumMismatch",
+      `ISO checksum mismatch for ${req.url}: expected sha256:${expected}, got sha256:${actual}; check spec.source.iso.checksum (or the checksum file) and the URL`,
+    );
+  }
+  const target = path.join(req.cacheDir, "sha256", actual);
+  await rename(partial, target);
+  return { path: target, sha256: actual, size: (await stat(target)).size, cached: false };
+}
+
+async function expectedDigest(req: FetchRequest, options: DownloadOptions): Promise<string | undefined> {
+  if (req.checksum) return req.checksum.replace(/^sha256:/, "");
+  if (req.checksumURL) {
+    const text = await fetchText(req.checksumURL, options).catch((err: unknown) => {
+      throw new StepFailure(
+        "DownloadFailed",
+        `Cannot download the checksum file ${req.checksumURL}: ${errorText(err)}; check spec.source.iso.checksumURL`,
+      );
+    });
+    const fileName = path.basename(new URL(req.url).pathname);
+    try {
+      return digestFromChecksumFile(text, fileName);
+    } catch (err) {
+      throw new StepFailure(
+        "DownloadFailed",
+        `The checksum file ${req.checksumURL} is unusable: ${errorText(err)}; point spec.source.iso.checksumURL at the file that lists ${fileName}`,
+      );
+    }
+  }
+  if (req.insecureSkipChecksum) return undefined;
+  throw new StepFailure("InvalidSpec", "No checksum given: set spec.source.iso.checksum or checksumURL");
+}
+
+async function downloadWithRetries(
+  url: string,
+  partial: string,
+  options: DownloadOptions,
+  retries: number,
+): Promise<string> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await downloadResumable(url, partial, options);
+    } catch (err) {
+      const retryable = err instanceof DownloadError && err.retryable;
+      if (retryable && attempt < retries) {
+        options.onProgress?.({ step: "fetch", kind: "message", text: `${errorText(err)}; resuming` });
+        continue;
+      }
+      // A 4xx means the partial file can never be completed from this URL.
+      if (!retryable) await rm(partial, { force: true });
+      throw new StepFailure("DownloadFailed", `${errorText(err)}; check spec.source.iso.url`, { cause: err });
+    }
+  }
+}
+
+async function verifyLocal(
+  file: string,
+  expected: string | undefined,
+  onProgress?: ProgressListener,
+): Promise<FetchedFile> {
+  const size = await stat(file).then(
+    (s) => s.size,
+    () => {
+      throw new StepFailure("DownloadFailed", `${file} does not exist; check spec.source.iso.url`);
+    },
+  );
+  const hash = createHash("sha256");
+  const progress = new ByteProgress("fetch", onProgress, size);
+  await hashFile(file, hash, (n) => progress.add(n));
+  progress.finish();
+  const actual = hash.digest("hex");
+  if (expected && actual !== expected) {
+    throw new StepFailure(
+      "ChecksumMismatch",
+      `ISO checksum mismatch for ${file}: expected sha256:${expected}, got sha256:${actual}; check spec.source.iso.checksum`,
+    );
+  }
+  return { path: file, sha256: actual, size, cached: false };
+}
+
+function sha256Of(text: string): string {
+  return createHash("sha256").update(text).digest("hex");
+}
+
+async function exists(file: string): Promise<boolean> {
+  return stat(file).then(
+    () => true,
+    () => false,
+  );
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
