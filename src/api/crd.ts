@@ -115,7 +115,19 @@ export function structural(node: JsonSchema): JsonSchema {
     if (key === "pattern" && node.format === "date-time") continue;
     out[key] = transform(key, value);
   }
+  // zod writes `default: {}` for objects defaulted field by field; the apiserver checks a default
+  // against the object's own CEL rules, so spell out the fields it will end up with.
+  if (isEmptyObject(out.default) && isObject(out.properties)) out.default = filledDefault(out);
   return out;
+}
+
+function filledDefault(node: JsonSchema): JsonSchema {
+  const filled: JsonSchema = {};
+  for (const [name, child] of Object.entries(isObject(node.properties) ? node.properties : {})) {
+    if (!isObject(child) || child.default === undefined) continue;
+    filled[name] = isEmptyObject(child.default) ? filledDefault(child) : child.default;
+  }
+  return filled;
 }
 
 function transform(key: string, value: unknown): unknown {

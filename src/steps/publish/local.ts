@@ -1,0 +1,62 @@
+import { mkdir, readdir, rename, rm, stat, symlink, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { StepFailure } from "../failure.js";
+import type { LayoutPlan } from "./layout.js";
+
+/**
+ * Carries out a layout plan: staged outputs are renamed into place (same filesystem, so each
+ * appears whole or not at all), links are replaced atomically, and the manifest goes last — its
+ * presence is what marks the output as complete. An older manifest at the same place is removed
+ * first, so a publish interrupted half-way never looks finished.
+ */
+export async function publishLocal(
+  outDir: string,
+  stagingDir: string,
+  plan: LayoutPlan,
+  manifest: unknown,
+): Promise<void> {
+  try {
+    const manifestPath = path.join(outDir, plan.manifest);
+    await rm(manifestPath, { force: true });
+    for (const { from, to } of plan.moves) {
+      const target = path.join(outDir, to);
+      await mkdir(path.dirname(target), { recursive: true });
+      await replace(path.join(stagingDir, from), target);
+    }
+    for (const link of plan.links) {
+      const linkPath = path.join(outDir, link.path);
+      await mkdir(path.dirname(linkPath), { recursive: true });
+      const temp = `${linkPath}.tmp-${process.pid}`;
+      await rm(temp, { force: true });
+      await symlink(link.target, temp);
+      await rename(temp, linkPath);
+    }
+    await mkdir(path.dirname(manifestPath), { recursive: true });
+    await writeFile(`${manifestPath}.tmp`, `${JSON.stringify(manifest, null, 2)}\n`);
+    await rename(`${manifestPath}.tmp`, manifestPath);
+  } catch (err) {
+    throw new StepFailure(
+      "PublishFailed",
+      `Cannot publish into ${outDir}: ${err instanceof Error ? err.message : String(err)}; check that the output directory is writable and has space`,
+      { cause: err },
+    );
+  }
+}
+
+/** Renames `from` onto `to`, moving an older output out of the way first (directories can't be renamed over). */
+async function replace(from: string, to: string): Promise<void> {
+  const old = await stat(to).then(
+    () => true,
+    () => false,
+  );
+  if (!old) return rename(from, to);
+  const trash = `${to}.old-${process.pid}`;
+  await rename(to, trash);
+  await rename(from, to);
+  await rm(trash, { recursive: true, force: true });
+}
+
+/** File names in a directory, or none when it doesn't exist yet. */
+export async function listDir(dir: string): Promise<string[]> {
+  return readdir(dir).catch(() => []);
+}

@@ -1,0 +1,633 @@
+// A real Kubernetes control plane (etcd + kube-apiserver, no controllers, no
+// kubelet) for integration tests, in the spirit of controller-runtime's envtest.
+//
+//   const cp = await startControlPlane();          // builds/reuses the binaries
+//   try {
+//     await cp.kubectl(["create", "namespace", "x"], { check: true });
+//     await installCrds(cp, ["crds/foo.yaml"]);
+//     // code under test: point it at cp.kubeconfigPath (or cp.env.KUBECONFIG)
+//   } finally {
+//     await cp.stop();
+//   }
+//
+// Binaries come from test/harness/build-control-plane.sh (cached outside the
+// tree, or taken from $KUBEBUILDER_ASSETS). Admin access uses a static token
+// for a user in system:masters; RBAC (+Node) authorization and the default
+// admission chain (including PodSecurity and ServiceAccount) are on.
+//
+// Caveats of a controller-less control plane: namespaces are never finalised
+// (deleting one leaves it Terminating), no "default" ServiceAccount appears in
+// new namespaces (so Pod creation fails until a test creates it), nothing
+// garbage-collects owner references, and Pods are never scheduled or run.
+
+import { spawn, type ChildProcess } from "node:child_process";
+import { generateKeyPairSync, randomBytes } from "node:crypto";
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  openSync,
+  closeSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from "node:fs";
+import { open } from "node:fs/promises";
+import https from "node:https";
+import http from "node:http";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+export interface KubectlResult {
+  stdout: string;
+  stderr: string;
+  code: number;
+}
+
+export interface KubectlOptions {
+  /** Written to kubectl's stdin (e.g. a manifest for `apply -f -`). */
+  stdin?: string;
+  /** Kubeconfig to use instead of the admin one (see kubeconfigForToken). */
+  kubeconfig?: string;
+  /** Extra environment for kubectl (merged over process.env). */
+  env?: NodeJS.ProcessEnv;
+  /** Kill kubectl after this long (default 120 s). */
+  timeoutMs?: number;
+  /** Throw (with stderr) when kubectl exits non-zero. */
+  check?: boolean;
+}
+
+export interface ControlPlane {
+  /** https://127.0.0.1:<port> */
+  readonly server: string;
+  /** Admin kubeconfig (token user in system:masters). */
+  readonly kubeconfigPath: string;
+  /** Directory holding kube-apiserver, kubectl and etcd. */
+  readonly binDir: string;
+  /** Scratch directory (etcd data, certs, kubeconfigs); removed by stop(). */
+  readonly dir: string;
+  /** Where etcd.log and kube-apiserver.log are written. */
+  readonly logDir: string;
+  /** Bearer token of the admin user. */
+  readonly adminToken: string;
+  /** PEM CA that signed the apiserver's serving certificate. */
+  readonly caPem: string;
+  /** http://127.0.0.1:<port> (etcd client URL). */
+  readonly etcdUrl: string;
+  /** `{ KUBECONFIG: kubeconfigPath }`, handy for spawning code under test. */
+  readonly env: { KUBECONFIG: string };
+  /** Runs the harness's kubectl against this control plane (admin by default). */
+  kubectl(args: string[], opts?: KubectlOptions): Promise<KubectlResult>;
+  /** Writes a kubeconfig that authenticates with `token`; returns its path. */
+  kubeconfigForToken(token: string, opts?: { name?: string }): string;
+  /**
+   * Mints a token for ServiceAccount namespace/name via the TokenRequest API
+   * (`kubectl create token`), creating the ServiceAccount unless create=false,
+   * and returns the path of a kubeconfig using it. Useful for RBAC tests.
+   */
+  serviceAccountKubeconfig(
+    namespace: string,
+    name: string,
+    opts?: { create?: boolean; duration?: string },
+  ): Promise<string>;
+  /** Stops kube-apiserver, then etcd (SIGTERM, SIGKILL after a grace period); removes `dir`. */
+  stop(): Promise<void>;
+}
+
+export interface StartControlPlaneOptions {
+  /** Use these binaries instead of resolveBinDir(). */
+  binDir?: string;
+  /** Keep logs here (created if needed) instead of inside the scratch dir. */
+  logDir?: string;
+  /** How long to wait for /readyz (default 60 s). */
+  readyTimeoutMs?: number;
+  /** Appended to the kube-apiserver command line (later flags win). */
+  extraApiServerArgs?: string[];
+  /** Do not delete the scratch dir on stop() (also: CONTROL_PLANE_KEEP=1). */
+  keepDir?: boolean;
+}
+
+const LOOPBACK = "127.0.0.1";
+const STOP_GRACE_MS = 5_000;
+
+// ---------------------------------------------------------------------------
+// Binaries
+
+function findRepoRoot(): string {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(path.join(dir, "test", "harness", "build-control-plane.sh"))) return dir;
+    const parent = path.dirname(dir);
+    if (parent === dir)
+      throw new Error("control-plane harness: cannot locate test/harness/build-control-plane.sh");
+    dir = parent;
+  }
+}
+
+let binDirPromise: Promise<string> | undefined;
+
+/**
+ * Returns a directory with kube-apiserver, kubectl and etcd: runs
+ * test/harness/build-control-plane.sh (which honours KUBEBUILDER_ASSETS and
+ * reuses its cache, so only the first call on a machine is slow). Memoised
+ * per process. The script's progress goes to this process's stderr.
+ */
+export function resolveBinDir(): Promise<string> {
+  binDirPromise ??= runBuildScript().catch((err: unknown) => {
+    binDirPromise = undefined;
+    throw err;
+  });
+  return binDirPromise;
+}
+
+function runBuildScript(): Promise<string> {
+  const script = path.join(findRepoRoot(), "test", "harness", "build-control-plane.sh");
+  return new Promise((resolve, reject) => {
+    const child = spawn("bash", [script], { stdio: ["ignore", "pipe", "pipe"] });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => {
+      stderr += d;
+      process.stderr.write(d);
+    });
+    child.on("error", reject);
+    child.on("close", (code) => {
+      const lines = stdout.trim().split("\n");
+      const dir = lines[lines.length - 1]?.trim() ?? "";
+      if (code !== 0 || dir === "") {
+        reject(new Error(`build-control-plane.sh failed (exit ${code}):\n${tail(stderr, 40)}`));
+        return;
+      }
+      resolve(dir);
+    });
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Process bookkeeping: never leave etcd/kube-apiserver behind when the test
+// process exits without calling stop() (crash, test-runner timeout, Ctrl-C).
+
+const live = new Set<ChildProcess>();
+const liveDirs = new Set<string>();
+
+function killAllSync(): void {
+  for (const child of live) {
+    try {
+      child.kill("SIGKILL");
+    } catch {
+      /* already gone */
+    }
+  }
+  live.clear();
+  for (const dir of liveDirs) rmSync(dir, { recursive: true, force: true });
+  liveDirs.clear();
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  killAllSync();
+  process.removeListener("SIGINT", onSignal);
+  process.removeListener("SIGTERM", onSignal);
+  process.kill(process.pid, signal);
+}
+
+let hooksInstalled = false;
+function installExitHooks(): void {
+  if (hooksInstalled) return;
+  hooksInstalled = true;
+  process.on("exit", killAllSync);
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+}
+
+interface Proc {
+  name: string;
+  child: ChildProcess;
+  logFile: string;
+  exited: Promise<void>;
+  exitInfo?: string;
+}
+
+function startProc(name: string, bin: string, args: string[], logFile: string, cwd: string): Proc {
+  installExitHooks();
+  const fd = openSync(logFile, "a");
+  let child: ChildProcess;
+  try {
+    child = spawn(bin, args, { cwd, stdio: ["ignore", fd, fd] });
+  } finally {
+    closeSync(fd);
+  }
+  live.add(child);
+  const proc: Proc = {
+    name,
+    child,
+    logFile,
+    exited: new Promise<void>((resolve) => {
+      child.on("error", (err) => {
+        proc.exitInfo = `spawn error: ${err.message}`;
+        live.delete(child);
+        resolve();
+      });
+      child.on("exit", (code, signal) => {
+        proc.exitInfo = signal ? `killed by ${signal}` : `exit code ${code}`;
+        live.delete(child);
+        resolve();
+      });
+    }),
+  };
+  return proc;
+}
+
+async function stopProc(proc: Proc): Promise<void> {
+  if (proc.exitInfo !== undefined) return;
+  proc.child.kill("SIGTERM");
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = await Promise.race([
+    proc.exited.then(() => false),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), STOP_GRACE_MS))),
+  ]);
+  clearTimeout(timer);
+  if (timedOut) {
+    proc.child.kill("SIGKILL");
+    await proc.exited;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Helpers
+
+function tail(text: string, lines: number): string {
+  return text.split("\n").slice(-lines).join("\n");
+}
+
+async function fileTail(file: string, lines = 40, bytes = 16_384): Promise<string> {
+  try {
+    const fh = await open(file, "r");
+    try {
+      const { size } = await fh.stat();
+      const start = Math.max(0, size - bytes);
+      const buf = Buffer.alloc(size - start);
+      await fh.read(buf, 0, buf.length, start);
+      return tail(buf.toString("utf8").trimEnd(), lines);
+    } finally {
+      await fh.close();
+    }
+  } catch (err) {
+    return `(cannot read ${file}: ${(err as Error).message})`;
+  }
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = net.createServer();
+    srv.unref();
+    srv.on("error", reject);
+    srv.listen(0, LOOPBACK, () => {
+      const addr = srv.address();
+      const port = typeof addr === "object" && addr ? addr.port : 0;
+      srv.close(() => (port ? resolve(port) : reject(new Error("no port assigned"))));
+    });
+  });
+}
+
+async function distinctFreePorts(n: number): Promise<number[]> {
+  const ports = new Set<number>();
+  while (ports.size < n) ports.add(await freePort());
+  return [...ports];
+}
+
+const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+interface HttpResult {
+  status: number;
+  body: string;
+}
+
+function httpGet(url: string, headers: Record<string, string> = {}, timeoutMs = 5_000): Promise<HttpResult> {
+  return new Promise((resolve, reject) => {
+    const u = new URL(url);
+    const mod = u.protocol === "https:" ? https : http;
+    // Readiness probe only: the serving cert is self-signed at startup, and
+    // the kubeconfig written afterwards pins its CA.
+    const req = mod.get(u, { headers, timeout: timeoutMs, rejectUnauthorized: false }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (d: string) => (body += d));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on("error", reject);
+    });
+    req.on("timeout", () => req.destroy(new Error("timeout")));
+    req.on("error", reject);
+  });
+}
+
+/**
+ * Polls until `check` returns true, `proc` exits, or the deadline passes.
+ * Returns undefined on success, else a reason.
+ */
+async function waitFor(
+  proc: Proc,
+  timeoutMs: number,
+  check: () => Promise<boolean>,
+): Promise<string | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  let last = "";
+  while (Date.now() < deadline) {
+    if (proc.exitInfo !== undefined) return `${proc.name} exited early (${proc.exitInfo})`;
+    try {
+      if (await check()) return undefined;
+      last = "not ready yet";
+    } catch (err) {
+      last = (err as Error).message;
+    }
+    await sleep(200);
+  }
+  return `${proc.name} not ready after ${timeoutMs} ms (last probe: ${last})`;
+}
+
+function pemBlocks(pem: string): string[] {
+  return pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/g) ?? [];
+}
+
+function kubeconfigJson(server: string, caPem: string, user: string, token: string): string {
+  const cluster = "control-plane";
+  return (
+    JSON.stringify(
+      {
+        apiVersion: "v1",
+        kind: "Config",
+        clusters: [
+          {
+            name: cluster,
+            cluster: { server, "certificate-authority-data": Buffer.from(caPem).toString("base64") },
+          },
+        ],
+        users: [{ name: user, user: { token } }],
+        contexts: [{ name: user, context: { cluster, user } }],
+        "current-context": user,
+        preferences: {},
+      },
+      null,
+      2,
+    ) + "\n"
+  );
+}
+
+function runKubectl(
+  kubectlBin: string,
+  kubeconfig: string,
+  cacheDir: string,
+  args: string[],
+  opts: KubectlOptions = {},
+): Promise<KubectlResult> {
+  const fullArgs = [`--kubeconfig=${opts.kubeconfig ?? kubeconfig}`, `--cache-dir=${cacheDir}`, ...args];
+  return new Promise((resolve, reject) => {
+    const child = spawn(kubectlBin, fullArgs, {
+      stdio: ["pipe", "pipe", "pipe"],
+      env: { ...process.env, ...opts.env },
+      timeout: opts.timeoutMs ?? 120_000,
+      killSignal: "SIGKILL",
+    });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    child.on("error", reject);
+    child.on("close", (code, signal) => {
+      const result = { stdout, stderr, code: code ?? (signal ? 128 : 1) };
+      if (opts.check && result.code !== 0) {
+        reject(
+          new Error(
+            `kubectl ${args.join(" ")} failed (${signal ? `signal ${signal}` : `exit ${code}`}):\n${stderr.trim()}`,
+          ),
+        );
+      } else {
+        resolve(result);
+      }
+    });
+    child.stdin.on("error", () => {
+      /* kubectl may exit before reading stdin */
+    });
+    child.stdin.end(opts.stdin ?? "");
+  });
+}
+
+// ---------------------------------------------------------------------------
+// Start
+
+class AddressInUse extends Error {}
+
+/**
+ * Starts etcd and kube-apiserver on free loopback ports in a fresh temp dir
+ * and waits for /readyz. Call stop() when done (also registered as a process
+ * exit hook, so a crashed test does not leak processes).
+ */
+export async function startControlPlane(opts: StartControlPlaneOptions = {}): Promise<ControlPlane> {
+  const binDir = opts.binDir ?? (await resolveBinDir());
+  for (const b of ["etcd", "kube-apiserver", "kubectl"]) {
+    if (!existsSync(path.join(binDir, b)))
+      throw new Error(`control-plane harness: ${binDir}/${b} is missing`);
+  }
+  // Free ports are picked, released, then bound by the children, so another
+  // process can grab one in between: retry a few times on "address in use".
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(binDir, opts);
+    } catch (err) {
+      if (!(err instanceof AddressInUse) || attempt >= 3) throw err;
+    }
+  }
+}
+
+async function startOnce(binDir: string, opts: StartControlPlaneOptions): Promise<ControlPlane> {
+  const dir = mkdtempSync(path.join(os.tmpdir(), "rootfs-cp-"));
+  const keepDir = opts.keepDir ?? process.env.CONTROL_PLANE_KEEP === "1";
+  if (!keepDir) liveDirs.add(dir);
+  const logDir = opts.logDir ? path.resolve(opts.logDir) : path.join(dir, "logs");
+  mkdirSync(logDir, { recursive: true });
+  const certDir = path.join(dir, "certs");
+  const etcdDataDir = path.join(dir, "etcd");
+  const kubeCacheDir = path.join(dir, "kube-cache");
+  for (const d of [certDir, etcdDataDir, kubeCacheDir]) mkdirSync(d, { recursive: true, mode: 0o700 });
+
+  const [etcdClientPort, etcdPeerPort, apiPort] = (await distinctFreePorts(3)) as [number, number, number];
+  const etcdUrl = `http://${LOOPBACK}:${etcdClientPort}`;
+  const etcdPeerUrl = `http://${LOOPBACK}:${etcdPeerPort}`;
+  const server = `https://${LOOPBACK}:${apiPort}`;
+
+  // Admin credentials: a static bearer token for a system:masters user.
+  const adminToken = randomBytes(32).toString("hex");
+  const tokenFile = path.join(dir, "tokens.csv");
+  writeFileSync(tokenFile, `${adminToken},admin,admin,"system:masters"\n`, { mode: 0o600 });
+
+  // ServiceAccount token signing key.
+  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
+  const saKey = path.join(dir, "sa.key");
+  const saPub = path.join(dir, "sa.pub");
+  writeFileSync(saKey, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
+  writeFileSync(saPub, publicKey.export({ type: "spki", format: "pem" }));
+
+  const etcdLog = path.join(logDir, "etcd.log");
+  const apiLog = path.join(logDir, "kube-apiserver.log");
+  const procs: Proc[] = [];
+
+  const cleanup = async () => {
+    for (const p of [...procs].reverse()) await stopProc(p);
+    if (!keepDir) {
+      rmSync(dir, { recursive: true, force: true });
+      liveDirs.delete(dir);
+    }
+  };
+
+  const fail = async (reason: string): Promise<never> => {
+    const etcdTail = await fileTail(etcdLog);
+    const apiTail = procs.length > 1 ? await fileTail(apiLog) : "(not started)";
+    await cleanup();
+    const kept = keepDir || opts.logDir ? "" : " (removed with the scratch dir; pass logDir to keep logs)";
+    const msg =
+      `control-plane harness: ${reason}${kept}\n` +
+      `--- kube-apiserver log tail (${apiLog}) ---\n${apiTail}\n` +
+      `--- etcd log tail (${etcdLog}) ---\n${etcdTail}`;
+    if (/address already in use/i.test(apiTail + etcdTail)) throw new AddressInUse(msg);
+    throw new Error(msg);
+  };
+
+  try {
+    // --- etcd -------------------------------------------------------------
+    const etcd = startProc(
+      "etcd",
+      path.join(binDir, "etcd"),
+      [
+        "--name=rootfs-test",
+        `--data-dir=${etcdDataDir}`,
+        `--listen-client-urls=${etcdUrl}`,
+        `--advertise-client-urls=${etcdUrl}`,
+        `--listen-peer-urls=${etcdPeerUrl}`,
+        `--initial-advertise-peer-urls=${etcdPeerUrl}`,
+        `--initial-cluster=rootfs-test=${etcdPeerUrl}`,
+        "--initial-cluster-state=new",
+        "--unsafe-no-fsync=true", // test data: durability is irrelevant, speed is not
+        "--log-level=warn",
+      ],
+      etcdLog,
+      dir,
+    );
+    procs.push(etcd);
+    const etcdErr = await waitFor(etcd, 30_000, async () => {
+      const r = await httpGet(`${etcdUrl}/health`);
+      return r.status === 200 && /"health":\s*"true"/.test(r.body);
+    });
+    if (etcdErr) return await fail(etcdErr);
+
+    // --- kube-apiserver ---------------------------------------------------
+    // Flags follow envtest's defaults (controller-runtime
+    // pkg/internal/testing/controlplane/apiserver.go), except that admin
+    // auth is a static token and the ServiceAccount admission plugin stays on.
+    const apiArgs = [
+      `--advertise-address=${LOOPBACK}`,
+      `--bind-address=${LOOPBACK}`,
+      `--secure-port=${apiPort}`,
+      `--cert-dir=${certDir}`,
+      `--etcd-servers=${etcdUrl}`,
+      "--authorization-mode=Node,RBAC",
+      `--token-auth-file=${tokenFile}`,
+      `--service-account-issuer=${server}`,
+      `--service-account-key-file=${saPub}`,
+      `--service-account-signing-key-file=${saKey}`,
+      "--service-cluster-ip-range=10.0.0.0/24",
+      "--allow-privileged=true",
+      "--shutdown-delay-duration=0s",
+      // The default "lease" reconciler keeps failing (and logging) because a
+      // loopback address is not a valid Endpoints IP; nothing here needs it.
+      "--endpoint-reconciler-type=none",
+      "--profiling=false",
+      ...(opts.extraApiServerArgs ?? []),
+    ];
+    const api = startProc("kube-apiserver", path.join(binDir, "kube-apiserver"), apiArgs, apiLog, dir);
+    procs.push(api);
+    const readyTimeout = opts.readyTimeoutMs ?? 60_000;
+    let lastBody = "";
+    const apiErr = await waitFor(api, readyTimeout, async () => {
+      const r = await httpGet(`${server}/readyz`, { Authorization: `Bearer ${adminToken}` });
+      lastBody = r.body;
+      return r.status === 200 && r.body.trim() === "ok";
+    });
+    if (apiErr) return await fail(`${apiErr}${lastBody ? `\n--- last /readyz body ---\n${lastBody}` : ""}`);
+
+    // The self-generated serving cert file holds the leaf then its CA.
+    const blocks = pemBlocks(readFileSync(path.join(certDir, "apiserver.crt"), "utf8"));
+    const caPem = blocks[blocks.length - 1];
+    if (!caPem) return await fail(`no certificate found in ${certDir}/apiserver.crt`);
+
+    const kubeconfigPath = path.join(dir, "admin.kubeconfig");
+    writeFileSync(kubeconfigPath, kubeconfigJson(server, caPem, "admin", adminToken), { mode: 0o600 });
+
+    const kubectlBin = path.join(binDir, "kubectl");
+    let tokenKubeconfigs = 0;
+    let stopping: Promise<void> | undefined;
+
+    const cp: ControlPlane = {
+      server,
+      kubeconfigPath,
+      binDir,
+      dir,
+      logDir,
+      adminToken,
+      caPem,
+      etcdUrl,
+      env: { KUBECONFIG: kubeconfigPath },
+      kubectl: (args, kopts) => runKubectl(kubectlBin, kubeconfigPath, kubeCacheDir, args, kopts),
+      kubeconfigForToken(token, kcOpts) {
+        const name = (kcOpts?.name ?? `token-${++tokenKubeconfigs}`).replace(/[^A-Za-z0-9_.-]/g, "_");
+        const file = path.join(dir, `${name}.kubeconfig`);
+        writeFileSync(file, kubeconfigJson(server, caPem, name, token), { mode: 0o600 });
+        return file;
+      },
+      async serviceAccountKubeconfig(namespace, name, saOpts) {
+        if (saOpts?.create ?? true) {
+          const r = await cp.kubectl(["create", "serviceaccount", name, "-n", namespace]);
+          if (r.code !== 0 && !/AlreadyExists/.test(r.stderr)) {
+            throw new Error(`kubectl create serviceaccount ${namespace}/${name} failed:\n${r.stderr.trim()}`);
+          }
+        }
+        const args = ["create", "token", name, "-n", namespace];
+        if (saOpts?.duration) args.push(`--duration=${saOpts.duration}`);
+        const { stdout } = await cp.kubectl(args, { check: true });
+        return cp.kubeconfigForToken(stdout.trim(), { name: `sa-${namespace}-${name}` });
+      },
+      stop() {
+        stopping ??= cleanup();
+        return stopping;
+      },
+    };
+    return cp;
+  } catch (err) {
+    await cleanup();
+    throw err;
+  }
+}
+
+// ---------------------------------------------------------------------------
+// CRDs
+
+/**
+ * `kubectl apply --server-side` each file (or directory) and waits until every
+ * CRD in it reports condition=Established.
+ */
+export async function installCrds(
+  cp: Pick<ControlPlane, "kubectl">,
+  paths: string[],
+  opts: { timeoutSeconds?: number } = {},
+): Promise<void> {
+  const timeout = `${opts.timeoutSeconds ?? 60}s`;
+  for (const p of paths) {
+    await cp.kubectl(["apply", "--server-side", "--force-conflicts", "-f", p], { check: true });
+  }
+  for (const p of paths) {
+    await cp.kubectl(["wait", "--for=condition=Established", `--timeout=${timeout}`, "-f", p], {
+      check: true,
+    });
+  }
+}
