@@ -8,6 +8,9 @@ export function renderCrds(): { path: string; content: string }[] {
   return resources.map((def) => {
     const crd = crdFor(def);
     const name = (crd.metadata as { name: string }).name;
-    return { path: `crds/${name}.yaml`, content: header + stringify(crd, { lineWidth: 0, aliasDuplicateObjects: false }) };
+    return {
+      path: `crds/${name}.yaml`,
+      content: header + stringify(crd, { lineWidth: 0, aliasDuplicateObjects: false }),
+    };
   });
 }

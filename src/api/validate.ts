@@ -1,5 +1,3 @@
-import { readFile } from "node:fs/promises";
-import { parseAllDocuments } from "yaml";
 import type { z } from "zod";
 import { rootfsBuild, type RootfsBuild } from "./rootfsbuild.js";
 
@@ -41,30 +39,4 @@ export function parseWith<S extends z.ZodType>(schema: S, value: unknown, source
 
 export function parseRootfsBuild(value: unknown, source = "RootfsBuild"): RootfsBuild {
   return parseWith(rootfsBuild, value, source);
-}
-
-/** Reads the single RootfsBuild a YAML file holds (other kinds, e.g. Secrets beside it, are skipped). */
-export async function loadRootfsBuildFile(file: string): Promise<RootfsBuild> {
-  const text = await readFile(file, "utf8").catch((err: NodeJS.ErrnoException) => {
-    throw new Error(`Cannot read ${file}: ${err.message}`);
-  });
-  const docs = parseAllDocuments(text);
-  const builds: unknown[] = [];
-  for (const doc of docs) {
-    if (doc.errors.length > 0)
-      throw new InvalidObjectError(
-        file,
-        doc.errors.map((e) => e.message),
-      );
-    const value: unknown = doc.toJS();
-    if (isKind(value, "RootfsBuild")) builds.push(value);
-  }
-  if (builds.length !== 1) {
-    throw new Error(`${file} must hold exactly one RootfsBuild (kind: RootfsBuild); found ${builds.length}`);
-  }
-  return parseRootfsBuild(builds[0], file);
-}
-
-function isKind(value: unknown, kind: string): boolean {
-  return typeof value === "object" && value !== null && (value as { kind?: unknown }).kind === kind;
 }

@@ -1,5 +1,6 @@
 import type { Command } from "../command.js";
+import { answerFileCommand } from "./answer-file.js";
 import { crdsCommand } from "./crds.js";
 import { validateCommand } from "./validate.js";
 
-export const commands: Command[] = [validateCommand, crdsCommand];
+export const commands: Command[] = [validateCommand, answerFileCommand, crdsCommand];

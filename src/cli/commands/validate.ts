@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { loadRootfsBuildFile } from "../../api/validate.js";
+import { readBuildFile } from "../build-file.js";
 import { UsageError, type Command } from "../command.js";
 
 export const validateCommand: Command = {
@@ -9,7 +9,7 @@ export const validateCommand: Command = {
   async run(args) {
     const { values } = parseArgs({ args, options: { file: { type: "string", short: "f" } } });
     if (!values.file) throw new UsageError("-f FILE is required");
-    const build = await loadRootfsBuildFile(values.file);
+    const { build } = await readBuildFile(values.file);
     const { distro, release, arch } = build.spec.os;
     console.log(`${values.file}: RootfsBuild ${build.metadata.name} (${distro} ${release} ${arch}) is valid`);
     return 0;

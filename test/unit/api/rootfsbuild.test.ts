@@ -4,7 +4,8 @@ import path from "node:path";
 import { describe, test } from "node:test";
 import { parse as yamlParse } from "yaml";
 import { renderCrds } from "../../../src/api/crd-files.js";
-import { InvalidObjectError, loadRootfsBuildFile, parseRootfsBuild } from "../../../src/api/validate.js";
+import { InvalidObjectError, parseRootfsBuild } from "../../../src/api/validate.js";
+import { readBuildFile } from "../../../src/cli/build-file.js";
 import { rootfsBuild, set } from "../../helpers/builds.js";
 import { invalidBuilds } from "../../helpers/invalid-builds.js";
 import { repoRoot } from "../../helpers/paths.js";
@@ -47,7 +48,7 @@ describe("RootfsBuild schema", () => {
     const files = (await readdir(dir)).filter((f) => f.endsWith(".yaml"));
     assert.ok(files.length >= 6);
     for (const file of files) {
-      const build = await loadRootfsBuildFile(path.join(dir, file));
+      const { build } = await readBuildFile(path.join(dir, file));
       assert.equal(build.kind, "RootfsBuild", file);
     }
   });
