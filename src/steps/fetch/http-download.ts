@@ -1,10 +1,11 @@
 import { createHash, type Hash } from "node:crypto";
-import { createReadStream, createWriteStream } from "node:fs";
+import { createWriteStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { Readable, Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import type { ReadableStream as WebReadableStream } from "node:stream/web";
 import { ByteProgress, type ProgressListener } from "../../pipeline/progress.js";
+import { hashFile } from "../files.js";
 
 export interface DownloadOptions {
   maxRedirects: number;
@@ -80,13 +81,6 @@ export async function downloadResumable(
   return hash.digest("hex");
 }
 
-export async function hashFile(file: string, hash: Hash, onBytes?: (n: number) => void): Promise<void> {
-  for await (const chunk of createReadStream(file, { highWaterMark: 1 << 20 })) {
-    hash.update(chunk as Buffer);
-    onBytes?.((chunk as Buffer).length);
-  }
-}
-
 async function request(
   url: string,
   headers: Record<string, string>,
@@ -115,7 +109,10 @@ async function fetchWithTimeout(
   timeoutMs: number,
 ): Promise<Response> {
   const controller = new AbortController();
-  const timer = setTimeout(() => controller.abort(new Error(`no response in ${timeoutMs / 1000}s`)), timeoutMs);
+  const timer = setTimeout(
+    () => controller.abort(new Error(`no response in ${timeoutMs / 1000}s`)),
+    timeoutMs,
+  );
   try {
     return await fetch(url, { headers, redirect: "manual", signal: controller.signal });
   } catch (err) {

@@ -4,14 +4,9 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { ByteProgress, type ProgressListener } from "../../pipeline/progress.js";
 import { StepFailure } from "../failure.js";
+import { errorText, exists, hashFile } from "../files.js";
 import { digestFromChecksumFile } from "./checksum-file.js";
-import {
-  DownloadError,
-  downloadResumable,
-  fetchText,
-  hashFile,
-  type DownloadOptions,
-} from "./http-download.js";
+import { DownloadError, downloadResumable, fetchText, type DownloadOptions } from "./http-download.js";
 
 export interface FetchRequest {
   url: string;
@@ -141,15 +136,4 @@ async function verifyLocal(
 
 function sha256Of(text: string): string {
   return createHash("sha256").update(text).digest("hex");
-}
-
-async function exists(file: string): Promise<boolean> {
-  return stat(file).then(
-    () => true,
-    () => false,
-  );
-}
-
-function errorText(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
 }
