@@ -1,0 +1,43 @@
+import type { ProgressListener } from "../../pipeline/progress.js";
+import type { AcceleratorRequest } from "../qemu/accelerator.js";
+import type { Accelerator, GuestArch } from "../qemu/guest-arch.js";
+
+/** What to look for on the installer's serial console; comes from the installer profile. */
+export interface InstallMonitor {
+  /** RegExp source of the line the installer prints on success; when given, a poweroff without it fails. */
+  successMarker?: string;
+  /** RegExp sources of lines that mean the install failed; the first match ends the install. */
+  failureSignatures: { pattern: string; description: string }[];
+  /**
+   * RegExp sources of lines that show progress. Named groups `done` and `total` give the percentage;
+   * otherwise `percent` (a milestone) does, if set.
+   */
+  progressPatterns: { pattern: string; percent?: number }[];
+}
+
+export interface LocalInstallRequest {
+  /** The remastered installer ISO; it boots and installs unattended by itself. */
+  iso: string;
+  /** Answer-file volume (a small ISO labelled OEMDRV or cidata), attached as a second CD-ROM. */
+  sideVolume?: string;
+  /** The blank target disk to create; an existing file there is replaced. */
+  disk: string;
+  diskFormat: "qcow2" | "raw";
+  diskSizeBytes: number;
+  arch: GuestArch;
+  cpus: number;
+  memoryBytes: number;
+  timeoutMs: number;
+  /** Where the serial console is written, to keep with the build. */
+  consoleLog: string;
+  monitor: InstallMonitor;
+  accel?: AcceleratorRequest;
+  onProgress?: ProgressListener;
+  signal?: AbortSignal;
+}
+
+export interface LocalInstallResult {
+  accel: Accelerator;
+  durationMs: number;
+  consoleLog: string;
+}

@@ -1,0 +1,31 @@
+import type { AcceleratorRequest } from "../qemu/accelerator.js";
+import type { Accelerator, GuestArch } from "../qemu/guest-arch.js";
+
+export interface VerifyRequest {
+  /** The extracted kernel (vmlinuz / Image). */
+  kernel: string;
+  /** The extracted rootfs as a compressed initramfs (cpio, usually gzip). */
+  cgz: string;
+  arch: GuestArch;
+  timeoutMs: number;
+  /** Where the serial console is written. */
+  consoleLog?: string;
+  accel?: AcceleratorRequest;
+  /** Defaults to a size that fits the unpacked cgz (3 × unpacked + 512 MiB). */
+  memoryBytes?: number;
+  /** Human-readable status lines, e.g. which accelerator is used. */
+  onMessage?: (text: string) => void;
+  signal?: AbortSignal;
+}
+
+export interface VerifyResult {
+  passed: boolean;
+  /** The pass marker the check script printed, when it did. */
+  marker?: string;
+  /** Why the check failed, when it did. */
+  failure?: string;
+  /** The last ~40 console lines. */
+  consoleTail: string;
+  accel: Accelerator;
+  durationMs: number;
+}
