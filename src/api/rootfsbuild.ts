@@ -48,6 +48,7 @@ export const rootfsBuildStatus = z
       .describe("Name of the RootfsImage catalog entry holding the result."),
     startTime: z.iso.datetime().optional().describe("When the build of the observed generation started."),
     completionTime: z.iso.datetime().optional().describe("When it succeeded or failed."),
+    lastRefreshTime: z.iso.datetime().optional().describe("When spec.refresh last re-read the checksum URL."),
   })
   .describe("Observed state of the build.");
 

@@ -64,7 +64,17 @@ export async function fetchVerified(req: FetchRequest): Promise<FetchedFile> {
   return { path: target, sha256: actual, size: (await stat(target)).size, cached: false };
 }
 
-async function expectedDigest(req: FetchRequest, options: DownloadOptions): Promise<string | undefined> {
+/**
+ * The sha256 the source must have: the literal digest, or the one its checksum file lists. Undefined
+ * only with insecureSkipChecksum.
+ */
+export async function expectedDigest(
+  req: Pick<FetchRequest, "url" | "checksum" | "checksumURL" | "insecureSkipChecksum">,
+  options: Pick<DownloadOptions, "maxRedirects" | "stallTimeoutMs"> = {
+    maxRedirects: 5,
+    stallTimeoutMs: 60_000,
+  },
+): Promise<string | undefined> {
   if (req.checksum) return req.checksum.replace(/^sha256:/, "");
   if (req.checksumURL) {
     const text = await fetchText(req.checksumURL, options).catch((err: unknown) => {

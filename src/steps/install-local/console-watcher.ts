@@ -29,7 +29,7 @@ const maxTextLength = 200;
  */
 export class InstallConsoleWatcher {
   private readonly failures: Compiled<{ description: string }>[];
-  private readonly progress: Compiled<{ percent?: number }>[];
+  private readonly progress: Compiled<{ percent?: number; upTo?: number }>[];
   private readonly success?: RegExp;
   private readonly recent = new RecentLines(linesBefore);
   private failureSeen?: InstallFailureSeen;
@@ -80,7 +80,7 @@ export class InstallConsoleWatcher {
     for (const { regex, source } of this.progress) {
       const match = regex.exec(line);
       if (!match) continue;
-      const percent = percentFrom(match.groups) ?? source.percent;
+      const percent = percentFrom(match.groups, source.percent ?? 0, source.upTo ?? 100) ?? source.percent;
       const text = line.trim().slice(0, maxTextLength);
       return percent === undefined ? { kind: "progress", text } : { kind: "progress", text, percent };
     }
@@ -88,12 +88,18 @@ export class InstallConsoleWatcher {
   }
 }
 
-function percentFrom(groups: Record<string, string | undefined> | undefined): number | undefined {
+/** A count such as "(12/156)" placed between the pattern's `from` and `upTo` percentages. */
+function percentFrom(
+  groups: Record<string, string | undefined> | undefined,
+  from: number,
+  upTo: number,
+): number | undefined {
   if (groups?.done === undefined || groups.total === undefined) return undefined;
   const done = Number(groups.done);
   const total = Number(groups.total);
   if (!Number.isFinite(done) || !(total > 0)) return undefined;
-  return Math.min(100, Math.max(0, Math.floor((done / total) * 100)));
+  const fraction = Math.min(1, Math.max(0, done / total));
+  return Math.floor(from + (upTo - from) * fraction);
 }
 
 function compile(pattern: string): RegExp {

@@ -9,10 +9,11 @@ export interface InstallMonitor {
   /** RegExp sources of lines that mean the install failed; the first match ends the install. */
   failureSignatures: { pattern: string; description: string }[];
   /**
-   * RegExp sources of lines that show progress. Named groups `done` and `total` give the percentage;
-   * otherwise `percent` (a milestone) does, if set.
+   * RegExp sources of lines that show progress. `percent` is the milestone the line marks; with named
+   * groups `done` and `total` (a count), the percentage moves from `percent` (default 0) to `upTo`
+   * (default 100) as the count does.
    */
-  progressPatterns: { pattern: string; percent?: number }[];
+  progressPatterns: { pattern: string; percent?: number; upTo?: number }[];
 }
 
 export interface LocalInstallRequest {

@@ -9,7 +9,8 @@ export interface LayoutPlan {
   manifest: string;
 }
 
-export type StagedOutput = "rootfs" | "rootfs.cgz" | "rootfs.tar" | "vmlinuz" | "initrd.img" | "modules.cgz" | "disk.qcow2";
+export type StagedOutput =
+  "rootfs" | "rootfs.cgz" | "rootfs.tar" | "vmlinuz" | "initrd.img" | "modules.cgz" | "disk.qcow2";
 
 export interface LayoutInputs {
   os: OsIdentity;
@@ -60,7 +61,8 @@ function planCompassCi(inputs: LayoutInputs): LayoutPlan {
     moves.push({ from: "rootfs", to: tree });
     links.push({ path: path.join(osDir, `${os.release}-iso`), target: treeName });
     links.push({ path: path.join(osDir, os.release), target: `${os.release}-iso` });
-    if (kernelVersion) links.push({ path: path.join(tree, "boot", "vmlinuz"), target: `vmlinuz-${kernelVersion}` });
+    if (kernelVersion)
+      links.push({ path: path.join(tree, "boot", "vmlinuz"), target: `vmlinuz-${kernelVersion}` });
   }
   if (staged.includes("modules.cgz") && kernelVersion) {
     const bootDir = staged.includes("rootfs") ? path.join(tree, "boot") : path.join(osimageDir, "boot");

@@ -1,7 +1,7 @@
 import { mkdir, readdir, rename, rm, stat, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { StepFailure } from "../failure.js";
-import type { LayoutPlan } from "./layout.js";
+import type { LayoutPlan, StagedOutput } from "./layout.js";
 
 /**
  * Carries out a layout plan: staged outputs are renamed into place (same filesystem, so each
@@ -11,7 +11,7 @@ import type { LayoutPlan } from "./layout.js";
  */
 export async function publishLocal(
   outDir: string,
-  stagingDir: string,
+  staged: ReadonlyMap<StagedOutput, string>,
   plan: LayoutPlan,
   manifest: unknown,
 ): Promise<void> {
@@ -21,7 +21,9 @@ export async function publishLocal(
     for (const { from, to } of plan.moves) {
       const target = path.join(outDir, to);
       await mkdir(path.dirname(target), { recursive: true });
-      await replace(path.join(stagingDir, from), target);
+      const source = staged.get(from);
+      if (!source) throw new Error(`${from} was not produced`);
+      await replace(source, target);
     }
     for (const link of plan.links) {
       const linkPath = path.join(outDir, link.path);
