@@ -55,7 +55,7 @@ export const rootfsBuildStatus = z
 export type RootfsBuildStatus = z.infer<typeof rootfsBuildStatus>;
 
 /** The metadata fields the CLI and operator read; the apiserver owns the rest. */
-export const objectMeta = z.looseObject({
+export const objectMeta = z.object({
   name: z.string().min(1).max(253),
   namespace: z.string().max(63).optional(),
   uid: z.string().optional(),

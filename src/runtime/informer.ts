@@ -26,7 +26,9 @@ export interface InformerOptions {
 }
 
 /** Called for every change; `deleted` is true when the object left the cache. */
-export type ChangeHandler<T> = (obj: T, key: string, deleted: boolean) => void;
+// Declared with method syntax so its parameter is bivariant: an Informer<Job> then fits where an
+// Informer<KubeObject> is expected (a Watch[] list), which a plain function type would forbid.
+export type ChangeHandler<T> = { handle(obj: T, key: string, deleted: boolean): void }["handle"];
 
 const minBackoffMs = 800;
 const maxBackoffMs = 30_000;

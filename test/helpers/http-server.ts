@@ -12,16 +12,19 @@ export interface TestServer {
 }
 
 /** An HTTP server on 127.0.0.1 with a random port; every request is recorded before `handle` runs. */
-export async function startServer(handle: Handler): Promise<TestServer> {
+export async function startServer(handle: Handler, port = 0): Promise<TestServer> {
   const requests: TestServer["requests"] = [];
   const server = createServer((req, res) => {
     requests.push({ url: req.url ?? "", range: req.headers.range });
     handle(req, res);
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const { port } = server.address() as AddressInfo;
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", resolve);
+  });
+  const address = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://127.0.0.1:${address.port}`,
     requests,
     close: () =>
       new Promise<void>((resolve) => {

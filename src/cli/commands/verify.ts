@@ -1,0 +1,74 @@
+import path from "node:path";
+import { parseArgs } from "node:util";
+import { readManifest, type Manifest } from "../../pipeline/manifest.js";
+import { listDir } from "../../steps/publish/local.js";
+import { verifyBoot } from "../../steps/verify/index.js";
+import { UsageError, type Command } from "../command.js";
+
+export const verifyCommand: Command = {
+  name: "verify",
+  summary: "Boot a built rootfs's kernel with its cgz as initramfs and check its own shell and coreutils run",
+  usage: "rootfs verify DIR [--timeout SECONDS]   (DIR: a build's --out directory or its manifest.json)",
+  async run(args) {
+    const { values, positionals } = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { timeout: { type: "string", default: "300" } },
+    });
+    const [target] = positionals;
+    if (!target) throw new UsageError("DIR is required");
+    const { manifest, root } = await findManifest(target);
+    const kernel = manifest.artifacts.find((a) => a.kind === "kernel");
+    const cgz = manifest.artifacts.find((a) => a.kind === "cgz");
+    if (!kernel || !cgz) {
+      throw new Error(
+        `${target} has no kernel and cgz to boot: build with spec.outputs.kernel and cgz enabled`,
+      );
+    }
+    const result = await verifyBoot({
+      kernel: path.join(root, kernel.location),
+      cgz: path.join(root, cgz.location),
+      arch: manifest.os.arch,
+      timeoutMs: Number(values.timeout) * 1000,
+      onMessage: (text) => console.error(`[verify] ${text}`),
+    });
+    const seconds = (result.durationMs / 1000).toFixed(1);
+    if (result.passed) {
+      console.log(`PASS ${manifest.name}: ${result.marker ?? "marker seen"} (${result.accel}, ${seconds}s)`);
+      return 0;
+    }
+    console.log(`FAIL ${manifest.name}: ${result.failure ?? "no marker"} (${result.accel}, ${seconds}s)`);
+    console.log(`Console tail:\n${result.consoleTail}`);
+    return 1;
+  },
+};
+
+/** A manifest path, a flat output directory, or a compass-ci root (its newest build). */
+async function findManifest(target: string): Promise<{ manifest: Manifest; root: string }> {
+  if (target.endsWith(".json")) return load(target, path.resolve(path.dirname(target), await rootOf(target)));
+  const flat = await readManifest(path.join(target, "manifest.json"));
+  if (flat) return { manifest: flat, root: target };
+  const builds: string[] = [];
+  for (const distro of await listDir(path.join(target, "builds")))
+    for (const arch of await listDir(path.join(target, "builds", distro)))
+      for (const build of await listDir(path.join(target, "builds", distro, arch)))
+        builds.push(path.join(target, "builds", distro, arch, build, "manifest.json"));
+  const newest = builds.sort().at(-1);
+  if (!newest)
+    throw new Error(
+      `${target} holds no manifest.json: point rootfs verify at a rootfs build --out directory`,
+    );
+  return load(newest, target);
+}
+
+async function load(file: string, root: string): Promise<{ manifest: Manifest; root: string }> {
+  const manifest = await readManifest(file);
+  if (!manifest) throw new Error(`${file} is not a rootfs manifest`);
+  return { manifest, root };
+}
+
+/** compass-ci manifests sit in builds/<distro>/<arch>/<tree>/, four levels below the output root. */
+async function rootOf(manifestFile: string): Promise<string> {
+  const manifest = await readManifest(manifestFile);
+  return manifest?.layout === "compass-ci" ? "../../../.." : ".";
+}

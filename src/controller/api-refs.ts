@@ -1,0 +1,26 @@
+import type { RefResolver } from "../pipeline/answer-plan.js";
+import { coreRefs, type KubeClient, type KubeObject } from "../runtime/kube-client.js";
+
+interface DataObject extends KubeObject {
+  data?: Record<string, string>;
+}
+
+/** Resolves a build's Secret and ConfigMap references from its own namespace. */
+export function apiRefs(client: KubeClient, namespace: string): RefResolver {
+  const lookup = async (kind: "Secret" | "ConfigMap", name: string, key: string): Promise<string> => {
+    const ref = kind === "Secret" ? coreRefs.secret : coreRefs.configMap;
+    const object = await client.get<DataObject>(ref, name, namespace);
+    const raw = object?.data?.[key];
+    if (raw === undefined) {
+      const what = object ? `has no key "${key}"` : "does not exist";
+      throw new Error(
+        `${kind} ${namespace}/${name} ${what}: create it, or fix the reference in the RootfsBuild`,
+      );
+    }
+    return kind === "Secret" ? Buffer.from(raw, "base64").toString("utf8") : raw;
+  };
+  return {
+    secretValue: (name, key) => lookup("Secret", name, key),
+    configMapValue: (name, key) => lookup("ConfigMap", name, key),
+  };
+}

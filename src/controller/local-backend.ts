@@ -1,0 +1,118 @@
+import path from "node:path";
+import type { FailureReason } from "../api/reasons.js";
+import type { RootfsBuild, StepName } from "../api/rootfsbuild.js";
+import { runLocalBuild } from "../pipeline/local-build.js";
+import type { ProgressEvent } from "../pipeline/progress.js";
+import { StepFailure } from "../steps/failure.js";
+import { errorText } from "../steps/files.js";
+import type { AcceleratorRequest } from "../steps/qemu/accelerator.js";
+import type { Logger } from "../runtime/logger.js";
+import type { BackendState, BuildBackend, BuildRun } from "./backend.js";
+
+export interface LocalBackendOptions {
+  /** Stands in for the cluster's PVCs: a claim's files live in <storageDir>/<namespace>/<claimName>/. */
+  storageDir: string;
+  cacheDir: string;
+  accel?: AcceleratorRequest;
+  log: Logger;
+}
+
+interface Task {
+  owner: string;
+  state: BackendState;
+  abort: AbortController;
+}
+
+/** When a step fails with an error that carries no reason of its own. */
+const stepFailureReason: Record<StepName, FailureReason> = {
+  fetch: "DownloadFailed",
+  remaster: "UnsupportedISO",
+  install: "InstallFailed",
+  extract: "ExtractFailed",
+  publish: "PublishFailed",
+};
+
+/**
+ * Runs the pipeline as a task in this process, one per build key (`rootfs operator --backend local`).
+ * A task that finished is reported once and forgotten: asking again re-runs the pipeline, which finds
+ * its published output by build key and returns at once, so a restart never redoes finished work.
+ */
+export class LocalBackend implements BuildBackend {
+  readonly pollIntervalMs = 2000;
+  private readonly tasks = new Map<string, Task>();
+
+  constructor(private readonly opts: LocalBackendOptions) {}
+
+  advance(run: BuildRun): Promise<BackendState> {
+    const task = this.tasks.get(run.key) ?? this.start(run);
+    if (task.state.kind !== "running") this.tasks.delete(run.key);
+    return Promise.resolve(task.state);
+  }
+
+  cleanup(build: RootfsBuild): Promise<void> {
+    for (const [key, task] of this.tasks) {
+      if (task.owner !== build.metadata.uid) continue;
+      task.abort.abort();
+      this.tasks.delete(key);
+    }
+    return Promise.resolve();
+  }
+
+  private start(run: BuildRun): Task {
+    const { build } = run;
+    const namespace = build.metadata.namespace ?? "default";
+    const pvc = build.spec.storage?.pvc ?? { claimName: "rootfs-artifacts", subPath: "" };
+    const outDir = path.join(this.opts.storageDir, namespace, pvc.claimName, pvc.subPath);
+    const task: Task = {
+      owner: build.metadata.uid ?? "",
+      state: { kind: "running", step: "fetch" },
+      abort: new AbortController(),
+    };
+    this.tasks.set(run.key, task);
+    const log = this.opts.log.child({ namespace, name: build.metadata.name, buildKey: run.key.slice(0, 12) });
+    log.info({ outDir }, "Started local build");
+    runLocalBuild({
+      build,
+      refs: run.refs,
+      outDir,
+      cacheDir: this.opts.cacheDir,
+      accel: this.opts.accel,
+      signal: task.abort.signal,
+      onProgress: (event) => {
+        if (task.state.kind === "running") task.state = { ...task.state, ...progressOf(event) };
+      },
+    }).then(
+      (result) => {
+        log.info({ upToDate: result.upToDate }, "Local build finished");
+        task.state = {
+          kind: "succeeded",
+          artifacts: result.manifest.artifacts.map((a) => ({
+            ...a,
+            location: path.join(pvc.subPath, a.location),
+          })),
+          storage: { pvc: { namespace, claimName: pvc.claimName, subPath: pvc.subPath } },
+          kernelVersion: result.manifest.kernelVersion,
+          packageCount: result.manifest.packageCount,
+          steps: result.steps.map(({ name, startTime, completionTime }) => ({
+            name,
+            startTime,
+            completionTime,
+          })),
+        };
+      },
+      (err: unknown) => {
+        const step = task.state.kind === "running" ? task.state.step : "fetch";
+        const reason = err instanceof StepFailure ? err.reason : stepFailureReason[step];
+        log.warn({ reason, err: errorText(err) }, "Local build failed");
+        task.state = { kind: "failed", reason, message: errorText(err) };
+      },
+    );
+    return task;
+  }
+}
+
+function progressOf(event: ProgressEvent): { step: StepName; percent?: number; message?: string } {
+  if (event.kind === "message") return { step: event.step, percent: event.percent, message: event.text };
+  const percent = event.total ? Math.min(100, Math.floor((event.done / event.total) * 100)) : undefined;
+  return { step: event.step, percent, message: `${event.done} of ${event.total ?? "?"} bytes` };
+}

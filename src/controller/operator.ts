@@ -1,0 +1,78 @@
+import type { RootfsBuild } from "../api/rootfsbuild.js";
+import type { RootfsImage } from "../api/rootfsimage.js";
+import type { AcceleratorRequest } from "../steps/qemu/accelerator.js";
+import { Manager, objectKey, watch, type Logger } from "../runtime/index.js";
+import { apiRefs } from "./api-refs.js";
+import type { BuildBackend } from "./backend.js";
+import { BuildReconciler } from "./build-reconciler.js";
+import { KeyClaims } from "./claim.js";
+import type { OperatorConfig } from "./config.js";
+import { LocalBackend } from "./local-backend.js";
+import { OperatorMetrics } from "./metrics.js";
+import { rootfsBuildRef, rootfsImageRef } from "./resources.js";
+
+export interface OperatorOptions {
+  config: OperatorConfig;
+  backend:
+    | { kind: "local"; storageDir: string; cacheDir: string; accel?: AcceleratorRequest }
+    | { kind: "kubevirt" }
+    | { kind: "custom"; backend: BuildBackend };
+  kubeconfig?: string;
+  healthAddress?: string | false;
+  leaderElection: boolean;
+  workers: number;
+  log?: Logger;
+}
+
+/** Wires the RootfsBuild controller into a manager and starts it; stop the returned manager to shut down. */
+export async function startOperator(opts: OperatorOptions): Promise<Manager> {
+  const manager = new Manager({
+    kubeconfig: opts.kubeconfig,
+    healthAddress: opts.healthAddress,
+    log: opts.log,
+    userAgent: "rootfs-operator",
+    leaderElection: opts.leaderElection
+      ? { namespace: opts.config.namespace, name: "rootfs-operator" }
+      : undefined,
+  });
+  const builds = manager.addInformer<RootfsBuild>(rootfsBuildRef);
+  const images = manager.addInformer<RootfsImage>(rootfsImageRef);
+  const reconciler = new BuildReconciler({
+    client: manager.client,
+    backend: backendFor(opts, manager.log),
+    claims: new KeyClaims(manager.client, opts.config.namespace),
+    builds,
+    images,
+    metrics: new OperatorMetrics(manager.metrics.registry, () => builds.list()),
+    events: manager.eventRecorder("rootfs-operator"),
+    refsFor: (namespace) => apiRefs(manager.client, namespace),
+  });
+  manager.addController({
+    name: "rootfsbuild",
+    reconciler,
+    workers: opts.workers,
+    watches: [
+      watch(builds),
+      // A new catalog entry settles every build waiting for its key.
+      watch(images, (image) =>
+        builds
+          .list()
+          .filter((b) => b.status?.buildKey === image.spec.buildKey)
+          .map(objectKey),
+      ),
+    ],
+  });
+  await manager.start();
+  return manager;
+}
+
+function backendFor(opts: OperatorOptions, log: Logger): BuildBackend {
+  switch (opts.backend.kind) {
+    case "local":
+      return new LocalBackend({ ...opts.backend, log });
+    case "kubevirt":
+      throw new Error("The kubevirt backend is not wired yet");
+    case "custom":
+      return opts.backend.backend;
+  }
+}

@@ -1,0 +1,158 @@
+import { mkdir, rm, writeFile } from "node:fs/promises";
+import path from "node:path";
+import { stepNames, type RootfsBuild } from "../api/rootfsbuild.js";
+import { parseDuration, parseQuantity } from "../api/quantity.js";
+import { fetchVerified, type FetchedFile } from "../steps/fetch/index.js";
+import { StepFailure } from "../steps/failure.js";
+import { errorText, exists } from "../steps/files.js";
+import { installLocal } from "../steps/install-local/index.js";
+import type { AcceleratorRequest } from "../steps/qemu/accelerator.js";
+import { remasterForPlan, writeAnswerVolume } from "../steps/remaster.js";
+import type { AnswerPlan, RefResolver } from "./answer-plan.js";
+import { resolveInputs } from "./resolve-inputs.js";
+import { extractAndPublish, findPublished } from "./local-outputs.js";
+import { installMonitorFor } from "./install-monitor.js";
+import type { Manifest } from "./manifest.js";
+import type { ProgressListener } from "./progress.js";
+import { StepRunner, type StepTiming } from "./step-runner.js";
+
+export interface LocalBuildOptions {
+  build: RootfsBuild;
+  refs: RefResolver;
+  outDir: string;
+  cacheDir: string;
+  onProgress: ProgressListener;
+  accel?: AcceleratorRequest;
+  signal?: AbortSignal;
+}
+
+export interface LocalBuildResult {
+  buildKey: string;
+  manifest: Manifest;
+  /** Where the manifest was written. */
+  manifestPath: string;
+  /** True when an identical build was already published at the output and nothing was done. */
+  upToDate: boolean;
+  steps: StepTiming[];
+}
+
+/**
+ * The whole pipeline on this machine: fetch → remaster → install (qemu) → extract → publish. Work is
+ * reused at every level: the ISO by sha256, the remastered ISO by ISO and profile, the installed disk
+ * and the published output by build key.
+ */
+export async function runLocalBuild(opts: LocalBuildOptions): Promise<LocalBuildResult> {
+  const { build, cacheDir, onProgress } = opts;
+  const { spec } = build;
+  const steps = new StepRunner(onProgress);
+  await ensureWritable(opts.outDir);
+
+  const { key, sourceSHA256, plan } = await resolveInputs(build, opts.refs);
+  const published = await findPublished(opts.outDir, spec, key);
+  if (published) {
+    for (const name of stepNames) steps.skip(name, "up to date");
+    return { buildKey: key, ...published, upToDate: true, steps: steps.timings };
+  }
+
+  const source = spec.source.iso ?? spec.source.disk;
+  if (!source) throw new StepFailure("InvalidSpec", "spec.source needs iso or disk");
+  const fetched = await steps.run("fetch", `Fetching ${source.url}`, () =>
+    fetchVerified({
+      url: source.url,
+      checksum: source.checksum,
+      checksumURL: spec.source.iso?.checksumURL,
+      insecureSkipChecksum: spec.source.iso?.insecureSkipChecksum,
+      cacheDir: path.join(cacheDir, "downloads"),
+      onProgress,
+    }),
+  );
+
+  const workDir = path.join(cacheDir, "builds", key);
+  const disk = plan
+    ? await installFromIso(opts, steps, fetched, plan, workDir)
+    : { path: fetched.path, format: spec.source.disk?.format ?? "qcow2" };
+  const result = await extractAndPublish({
+    build,
+    key,
+    sourceSHA256,
+    disk,
+    rootPassword: plan?.rootPassword,
+    outDir: opts.outDir,
+    steps,
+    onProgress,
+  });
+  return { buildKey: key, ...result, upToDate: false, steps: steps.timings };
+}
+
+async function installFromIso(
+  opts: LocalBuildOptions,
+  steps: StepRunner,
+  fetched: FetchedFile,
+  plan: AnswerPlan,
+  workDir: string,
+): Promise<{ path: string; format: "qcow2" }> {
+  const { spec } = opts.build;
+  const disk = path.join(workDir, "disk.qcow2");
+  const installedMarker = path.join(workDir, "installed");
+  const unattended = await steps.run("remaster", "Remastering the ISO to install unattended", () =>
+    remasterForPlan({
+      sourceIso: fetched.path,
+      sourceSHA256: fetched.sha256,
+      plan,
+      cacheDir: opts.cacheDir,
+      onProgress: opts.onProgress,
+    }),
+  );
+  if (await exists(installedMarker)) {
+    steps.skip("install", `installed disk for this build key is in ${workDir}`);
+    return { path: disk, format: "qcow2" };
+  }
+  await mkdir(workDir, { recursive: true });
+  const sideVolume = await writeAnswerVolume(plan, path.join(workDir, "answer.iso"));
+  const consoleLog = path.join(workDir, "install-console.log");
+  await steps.run(
+    "install",
+    `Installing ${spec.os.distro} ${spec.os.release} (console: ${consoleLog})`,
+    async () => {
+      try {
+        await installLocal({
+          iso: unattended.iso,
+          sideVolume,
+          disk,
+          diskFormat: "qcow2",
+          diskSizeBytes: parseQuantity(spec.install.diskSize),
+          arch: spec.os.arch,
+          cpus: spec.install.vm.cpu,
+          memoryBytes: parseQuantity(spec.install.vm.memory),
+          timeoutMs: parseDuration(spec.install.timeout),
+          consoleLog,
+          monitor: installMonitorFor(plan.profile),
+          accel: opts.accel,
+          onProgress: opts.onProgress,
+          signal: opts.signal,
+        });
+      } catch (err) {
+        // A failed install's disk is worthless; its console log stays for the user to read.
+        await rm(disk, { force: true });
+        throw err;
+      }
+      await writeFile(installedMarker, new Date().toISOString());
+    },
+  );
+  return { path: disk, format: "qcow2" };
+}
+
+/** Fails before any download when the output directory cannot be written. */
+async function ensureWritable(outDir: string): Promise<void> {
+  const probe = path.join(outDir, `.write-test-${process.pid}`);
+  try {
+    await mkdir(outDir, { recursive: true });
+    await writeFile(probe, "");
+    await rm(probe);
+  } catch (err) {
+    throw new StepFailure(
+      "PublishFailed",
+      `Output directory ${outDir} is not writable (${errorText(err)}); choose a directory you can write to with --out`,
+    );
+  }
+}

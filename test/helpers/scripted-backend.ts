@@ -1,0 +1,44 @@
+import type { RootfsBuild } from "../../src/api/rootfsbuild.js";
+import type { BackendState, BuildBackend, BuildRun } from "../../src/controller/backend.js";
+
+/**
+ * A backend whose state per build key the test sets, standing in for Jobs and VMs when the test is
+ * about the reconciler's decisions. It records every call, so tests can count the work done.
+ */
+export class ScriptedBackend implements BuildBackend {
+  readonly pollIntervalMs = 100;
+  readonly advanced: { build: string; key: string }[] = [];
+  readonly cleaned: string[] = [];
+  private readonly states = new Map<string, BackendState>();
+
+  set(key: string, state: BackendState): void {
+    this.states.set(key, state);
+  }
+
+  advance(run: BuildRun): Promise<BackendState> {
+    this.advanced.push({ build: run.build.metadata.name, key: run.key });
+    return Promise.resolve(
+      this.states.get(run.key) ?? { kind: "running", step: "fetch", message: "Fetching" },
+    );
+  }
+
+  cleanup(build: RootfsBuild): Promise<void> {
+    this.cleaned.push(build.metadata.name);
+    return Promise.resolve();
+  }
+
+  keysAdvancedFor(build: string): string[] {
+    return [...new Set(this.advanced.filter((a) => a.build === build).map((a) => a.key))];
+  }
+}
+
+export const succeeded = (bytes = 1000): BackendState => ({
+  kind: "succeeded",
+  artifacts: [
+    { kind: "cgz", location: "tiny/rootfs.cgz", size: bytes, sha256: "c".repeat(64) },
+    { kind: "kernel", location: "tiny/vmlinuz", size: 100, sha256: "d".repeat(64) },
+  ],
+  storage: { pvc: { namespace: "default", claimName: "rootfs-artifacts", subPath: "tiny" } },
+  kernelVersion: "6.1.0-test",
+  steps: [],
+});
