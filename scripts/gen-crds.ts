@@ -1,13 +1,13 @@
-// Writes crds/*.yaml from the zod schemas in src/api. With --check, writes nothing and exits 1 when
+// Writes crds/*.yaml and docs/reference.md from the zod schemas in src/api. With --check, writes nothing and exits 1 when
 // the committed files differ from what the schemas produce.
 import { readFile, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { renderCrds } from "../src/api/crd-files.js";
+import { renderApiFiles } from "../src/api/crd-files.js";
 
 const repoRoot = path.resolve(import.meta.dirname, "..", "..");
 const check = process.argv.includes("--check");
 let stale = 0;
-for (const file of renderCrds()) {
+for (const file of renderApiFiles()) {
   const target = path.join(repoRoot, file.path);
   if (!check) {
     await writeFile(target, file.content);
