@@ -1,0 +1,26 @@
+import type { RootfsBuild } from "../../api/rootfsbuild.js";
+import type { AnswerPlan } from "../../pipeline/answer-plan.js";
+import type { OperatorConfig } from "../config.js";
+
+/** Everything the child-object builders read; they are pure functions of it. */
+export interface BuildContext {
+  /** As read from the apiserver: metadata.name, namespace and uid are set. */
+  build: RootfsBuild;
+  /** Build key (sha256 hex): equal keys mean identical builds. */
+  key: string;
+  /**
+   * sha256 hex identifying the unattended ISO (source ISO sha256 + profile + boot args). Builds with the
+   * same isoKey in a namespace share one remastered ISO (PVC + prepare Job).
+   */
+  isoKey: string;
+  plan: AnswerPlan;
+  config: OperatorConfig;
+}
+
+/** The namespace children live in; a build read from the apiserver always has one. */
+export function namespaceOf(ctx: BuildContext): string {
+  const { name, namespace } = ctx.build.metadata;
+  if (!namespace)
+    throw new Error(`RootfsBuild ${name} has no metadata.namespace; read it from the apiserver`);
+  return namespace;
+}

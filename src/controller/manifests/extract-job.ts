@@ -1,0 +1,89 @@
+import type { BuildContext } from "./build-context.js";
+import { allChildNames } from "./child-names.js";
+import type { EnvVar, Job, PodVolume, VolumeMount } from "./core-types.js";
+import { buildChildMeta } from "./object-meta.js";
+import type { ResolvedStorage, S3Storage } from "./storage.js";
+import { buildConfigPath, workerPodTemplate } from "./worker-pod.js";
+
+export const targetMountPath = "/target";
+export const outputMountPath = "/output";
+export const kvmResource = "devices.kubevirt.io/kvm";
+
+/**
+ * Reads the installed disk with libguestfs (non-root, direct backend) and writes the outputs to the
+ * storage PVC and/or uploads them to S3. Its result goes to the termination message.
+ */
+export function extractJob(ctx: BuildContext, opts: { storage: ResolvedStorage }): Job {
+  const names = allChildNames(ctx);
+  const meta = buildChildMeta(ctx, names.extractJob, "extract");
+  const output = outputVolume(opts.storage);
+  return {
+    apiVersion: "batch/v1",
+    kind: "Job",
+    metadata: meta,
+    spec: {
+      backoffLimit: 1,
+      template: workerPodTemplate(ctx, {
+        labels: meta.labels,
+        command: [
+          "rootfs",
+          "worker",
+          "extract",
+          "--config",
+          buildConfigPath,
+          "--disk",
+          `${targetMountPath}/disk.img`,
+          "--out",
+          outputMountPath,
+          "--result",
+          "/dev/termination-log",
+        ],
+        env: [...libguestfsEnv(), ...(opts.storage.s3 ? s3Env(opts.storage.s3) : [])],
+        mounts: [{ name: "target", mountPath: targetMountPath, readOnly: true }, output.mount],
+        volumes: [
+          { name: "target", persistentVolumeClaim: { claimName: names.targetDiskPvc, readOnly: true } },
+          output.volume,
+        ],
+        extraLimits: ctx.config.kvmDevice ? { [kvmResource]: "1" } : {},
+      }),
+    },
+  };
+}
+
+// The direct backend runs qemu itself (no libvirtd); the appliance cache must go to the writable /tmp.
+const libguestfsEnv = (): EnvVar[] => [
+  { name: "LIBGUESTFS_BACKEND", value: "direct" },
+  { name: "LIBGUESTFS_CACHEDIR", value: "/tmp" },
+];
+
+/** The storage PVC (at its subPath), or scratch space when the outputs only go to S3. */
+function outputVolume(storage: ResolvedStorage): { mount: VolumeMount; volume: PodVolume } {
+  if (storage.pvc === undefined) {
+    return {
+      mount: { name: "output", mountPath: outputMountPath },
+      volume: { name: "output", emptyDir: {} },
+    };
+  }
+  const { claimName, subPath } = storage.pvc;
+  return {
+    mount: { name: "output", mountPath: outputMountPath, ...(subPath ? { subPath } : {}) },
+    volume: { name: "output", persistentVolumeClaim: { claimName } },
+  };
+}
+
+function s3Env(s3: S3Storage): EnvVar[] {
+  const secret = s3.credentialsSecretRef.name;
+  const fromSecret = (key: string): EnvVar => ({
+    name: key,
+    valueFrom: { secretKeyRef: { name: secret, key } },
+  });
+  return [
+    fromSecret("AWS_ACCESS_KEY_ID"),
+    fromSecret("AWS_SECRET_ACCESS_KEY"),
+    { name: "ROOTFS_S3_BUCKET", value: s3.bucket },
+    { name: "ROOTFS_S3_PREFIX", value: s3.prefix },
+    ...(s3.endpoint ? [{ name: "ROOTFS_S3_ENDPOINT", value: s3.endpoint }] : []),
+    { name: "ROOTFS_S3_REGION", value: s3.region },
+    { name: "ROOTFS_S3_FORCE_PATH_STYLE", value: String(s3.forcePathStyle) },
+  ];
+}

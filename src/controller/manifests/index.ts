@@ -1,0 +1,18 @@
+// Pure builders of a RootfsBuild's child objects, with deterministic names.
+export { namespaceOf, type BuildContext } from "./build-context.js";
+export { allChildNames, isoChildName, type BuildChildren } from "./child-names.js";
+export type { ChildMeta, Job, PersistentVolumeClaim, PodTemplate, Secret } from "./core-types.js";
+export {
+  buildLabels,
+  labelValue,
+  ownerReference,
+  sharedLabels,
+  sharedOwnerReference,
+} from "./object-meta.js";
+export { answerSecret, buildConfigJson, buildConfigKey } from "./answer-secret.js";
+export { isoPvc, isoPvcSize } from "./iso-pvc.js";
+export { prepareJob } from "./prepare-job.js";
+export { targetDiskPvc } from "./target-disk-pvc.js";
+export { installVm, type InstallVirtualMachine } from "./install-vm.js";
+export { extractJob, kvmResource } from "./extract-job.js";
+export { resolveStorage, type ResolvedStorage, type S3Storage } from "./storage.js";

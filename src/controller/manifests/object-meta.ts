@@ -1,0 +1,69 @@
+import { apiVersion } from "../../api/group.js";
+import type { RootfsBuild } from "../../api/rootfsbuild.js";
+import type { OwnerReference } from "../../runtime/kube-client.js";
+import { namespaceOf, type BuildContext } from "./build-context.js";
+import type { ChildMeta } from "./core-types.js";
+
+export const managedByLabel = "app.kubernetes.io/managed-by";
+export const managedBy = "rootfs-operator";
+export const buildLabel = "rootfs.dev/build";
+export const buildKeyLabel = "rootfs.dev/build-key";
+export const isoKeyLabel = "rootfs.dev/iso-key";
+export const stepLabel = "rootfs.dev/step";
+
+/** The build as the controlling owner: deleting it garbage-collects the child. */
+export function ownerReference(build: RootfsBuild): OwnerReference {
+  return { ...ownerOf(build), controller: true, blockOwnerDeletion: true };
+}
+
+/** The build as one of several owners of a shared child; the reconciler appends the others. */
+export function sharedOwnerReference(build: RootfsBuild): OwnerReference {
+  return { ...ownerOf(build), controller: false, blockOwnerDeletion: true };
+}
+
+function ownerOf(build: RootfsBuild): Omit<OwnerReference, "controller" | "blockOwnerDeletion"> {
+  const { name, uid } = build.metadata;
+  if (!uid) throw new Error(`RootfsBuild ${name} has no metadata.uid; read it from the apiserver`);
+  return { apiVersion, kind: "RootfsBuild", name, uid };
+}
+
+/** Labels of a child that belongs to one build. */
+export function buildLabels(ctx: BuildContext, step: string): Record<string, string> {
+  return {
+    [managedByLabel]: managedBy,
+    [buildLabel]: labelValue(ctx.build.metadata.name),
+    [buildKeyLabel]: labelValue(ctx.key),
+    [stepLabel]: step,
+  };
+}
+
+/**
+ * Labels of a child shared by every build of the same unattended ISO: naming one build there would be
+ * wrong for the others, so it carries the ISO key instead.
+ */
+export function sharedLabels(ctx: BuildContext, step: string): Record<string, string> {
+  return { [managedByLabel]: managedBy, [isoKeyLabel]: labelValue(ctx.isoKey), [stepLabel]: step };
+}
+
+export function buildChildMeta(ctx: BuildContext, name: string, step: string): ChildMeta {
+  return {
+    name,
+    namespace: namespaceOf(ctx),
+    labels: buildLabels(ctx, step),
+    ownerReferences: [ownerReference(ctx.build)],
+  };
+}
+
+export function sharedChildMeta(ctx: BuildContext, name: string, step: string): ChildMeta {
+  return {
+    name,
+    namespace: namespaceOf(ctx),
+    labels: sharedLabels(ctx, step),
+    ownerReferences: [sharedOwnerReference(ctx.build)],
+  };
+}
+
+/** Label values are at most 63 characters and must end alphanumeric; object names may be longer. */
+export function labelValue(value: string): string {
+  return value.slice(0, 63).replace(/[^A-Za-z0-9]+$/, "");
+}

@@ -1,0 +1,35 @@
+import { parseDuration } from "../../api/quantity.js";
+import type { BuildContext } from "./build-context.js";
+import { allChildNames } from "./child-names.js";
+import type { Job } from "./core-types.js";
+import { sharedChildMeta } from "./object-meta.js";
+import { buildConfigPath, workerPodTemplate } from "./worker-pod.js";
+
+export const isoMountPath = "/iso";
+export const isoImagePath = `${isoMountPath}/disk.img`;
+
+/**
+ * Fetches the source ISO and remasters it into the shared ISO PVC. Shared like the PVC; it has no
+ * ttlSecondsAfterFinished because the controller reads its outcome.
+ */
+export function prepareJob(ctx: BuildContext): Job {
+  const names = allChildNames(ctx);
+  const meta = sharedChildMeta(ctx, names.prepareJob, "prepare");
+  return {
+    apiVersion: "batch/v1",
+    kind: "Job",
+    metadata: meta,
+    spec: {
+      backoffLimit: 2,
+      activeDeadlineSeconds: Math.ceil(parseDuration(ctx.build.spec.install.timeout) / 1000),
+      template: workerPodTemplate(ctx, {
+        labels: meta.labels,
+        command: ["rootfs", "worker", "prepare", "--config", buildConfigPath, "--out", isoImagePath],
+        env: [],
+        mounts: [{ name: "iso", mountPath: isoMountPath }],
+        volumes: [{ name: "iso", persistentVolumeClaim: { claimName: names.isoPvc } }],
+        extraLimits: {},
+      }),
+    },
+  };
+}

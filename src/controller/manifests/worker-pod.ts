@@ -1,0 +1,84 @@
+// The pod shared by the prepare and extract Jobs: the worker image, run as non-root so that it passes the
+// Pod Security "restricted" profile, with a writable /tmp as the only scratch space.
+import type { BuildContext } from "./build-context.js";
+import { allChildNames } from "./child-names.js";
+import type {
+  ContainerSecurityContext,
+  EnvVar,
+  PodSecurityContext,
+  PodTemplate,
+  PodVolume,
+  VolumeMount,
+} from "./core-types.js";
+
+/** The distroless "nonroot" user; any non-zero uid works. */
+export const workerUid = 65532;
+export const configDir = "/config";
+export const buildConfigPath = `${configDir}/build.json`;
+
+export const podSecurityContext = (): PodSecurityContext => ({
+  runAsNonRoot: true,
+  runAsUser: workerUid,
+  runAsGroup: workerUid,
+  // Makes the PVCs writable for the non-root user on volume plugins that support ownership management.
+  fsGroup: workerUid,
+  seccompProfile: { type: "RuntimeDefault" },
+});
+
+export const containerSecurityContext = (): ContainerSecurityContext => ({
+  runAsNonRoot: true,
+  runAsUser: workerUid,
+  allowPrivilegeEscalation: false,
+  readOnlyRootFilesystem: true,
+  capabilities: { drop: ["ALL"] },
+});
+
+export interface WorkerPodParts {
+  labels: Record<string, string>;
+  command: string[];
+  /** Besides HOME. */
+  env: EnvVar[];
+  /** Besides /config and /tmp. */
+  mounts: VolumeMount[];
+  volumes: PodVolume[];
+  /** Extended resources (such as /dev/kvm) added to the limits. */
+  extraLimits: Record<string, string>;
+}
+
+export function workerPodTemplate(ctx: BuildContext, parts: WorkerPodParts): PodTemplate {
+  const { workerImage, workerImagePullPolicy, workerResources, nodeSelectors } = ctx.config;
+  const compute = { cpu: workerResources.cpu, memory: workerResources.memory };
+  return {
+    metadata: { labels: { ...parts.labels } },
+    spec: {
+      restartPolicy: "Never",
+      // The worker reads everything from /config and reports through its termination message.
+      automountServiceAccountToken: false,
+      enableServiceLinks: false,
+      securityContext: podSecurityContext(),
+      nodeSelector: { ...nodeSelectors[ctx.build.spec.os.arch] },
+      containers: [
+        {
+          name: "worker",
+          image: workerImage,
+          imagePullPolicy: workerImagePullPolicy,
+          command: parts.command,
+          env: [{ name: "HOME", value: "/tmp" }, ...parts.env],
+          volumeMounts: [
+            ...parts.mounts,
+            { name: "config", mountPath: configDir, readOnly: true },
+            { name: "tmp", mountPath: "/tmp" },
+          ],
+          resources: { requests: { ...compute }, limits: { ...compute, ...parts.extraLimits } },
+          securityContext: containerSecurityContext(),
+          terminationMessagePolicy: "File",
+        },
+      ],
+      volumes: [
+        ...parts.volumes,
+        { name: "config", secret: { secretName: allChildNames(ctx).answerSecret } },
+        { name: "tmp", emptyDir: {} },
+      ],
+    },
+  };
+}

@@ -1,0 +1,209 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import {
+  allChildNames,
+  extractJob,
+  prepareJob,
+  resolveStorage,
+  type BuildContext,
+  type Job,
+} from "../../../src/controller/manifests/index.js";
+import {
+  buildNamed,
+  contextFor,
+  distroCases,
+  operatorConfig,
+  set,
+  storageCases,
+  withStorage,
+} from "./fixtures.js";
+
+const extractFor = (ctx: BuildContext): Job =>
+  extractJob(ctx, { storage: resolveStorage(ctx.build, ctx.config) });
+const podOf = (job: Job) => job.spec.template.spec;
+const containerOf = (job: Job) => {
+  const container = podOf(job).containers[0];
+  assert.ok(container, `${job.metadata.name} has no container`);
+  return container;
+};
+const mountAt = (job: Job, path: string) => containerOf(job).volumeMounts.find((m) => m.mountPath === path);
+const volumeNamed = (job: Job, name: string) => podOf(job).volumes.find((v) => v.name === name);
+const envOf = (job: Job) => Object.fromEntries(containerOf(job).env.map((e) => [e.name, e]));
+
+describe("worker Jobs", () => {
+  for (const { id, make } of [
+    { id: "prepare", make: prepareJob },
+    { id: "extract", make: extractFor },
+  ]) {
+    test(`${id}: non-root, no privilege escalation, no capabilities, RuntimeDefault seccomp`, async () => {
+      const job = make(await contextFor(buildNamed("secure")));
+      assert.deepEqual(podOf(job).securityContext, {
+        runAsNonRoot: true,
+        runAsUser: 65532,
+        runAsGroup: 65532,
+        fsGroup: 65532,
+        seccompProfile: { type: "RuntimeDefault" },
+      });
+      assert.deepEqual(containerOf(job).securityContext, {
+        runAsNonRoot: true,
+        runAsUser: 65532,
+        allowPrivilegeEscalation: false,
+        readOnlyRootFilesystem: true,
+        capabilities: { drop: ["ALL"] },
+      });
+      assert.deepEqual(mountAt(job, "/tmp"), { name: "tmp", mountPath: "/tmp" });
+      assert.deepEqual(volumeNamed(job, "tmp"), { name: "tmp", emptyDir: {} });
+      assert.deepEqual(envOf(job)["HOME"], { name: "HOME", value: "/tmp" });
+    });
+
+    test(`${id}: reads the answer Secret at /config, read-only`, async () => {
+      const ctx = await contextFor(buildNamed("config"));
+      const job = make(ctx);
+      assert.deepEqual(mountAt(job, "/config"), { name: "config", mountPath: "/config", readOnly: true });
+      assert.deepEqual(volumeNamed(job, "config"), {
+        name: "config",
+        secret: { secretName: allChildNames(ctx).answerSecret },
+      });
+      assert.equal(containerOf(job).terminationMessagePolicy, "File");
+      assert.equal(podOf(job).restartPolicy, "Never");
+      assert.deepEqual(job.spec.template.metadata.labels, job.metadata.labels);
+    });
+
+    for (const distro of distroCases) {
+      test(`${id}: ${distro.id} runs on the ${distro.arch} nodes with the worker image`, async () => {
+        const config = operatorConfig({
+          workerImage: "registry.example/worker:1",
+          nodeSelectors: { x86_64: { pool: "amd" }, aarch64: { pool: "arm" } },
+        });
+        const job = make(await contextFor(buildNamed("arch", distro.modifier), { config }));
+        assert.deepEqual(podOf(job).nodeSelector, { pool: distro.arch === "x86_64" ? "amd" : "arm" });
+        assert.equal(containerOf(job).image, "registry.example/worker:1");
+      });
+    }
+  }
+
+  test("prepare: remasters into the ISO PVC, retries twice, bounded by spec.install.timeout", async () => {
+    const ctx = await contextFor(buildNamed("prep", set("spec.install.timeout", "1h30m")));
+    const job = prepareJob(ctx);
+    assert.deepEqual(containerOf(job).command, [
+      "rootfs",
+      "worker",
+      "prepare",
+      "--config",
+      "/config/build.json",
+      "--out",
+      "/iso/disk.img",
+    ]);
+    assert.deepEqual(mountAt(job, "/iso"), { name: "iso", mountPath: "/iso" });
+    assert.deepEqual(volumeNamed(job, "iso"), {
+      name: "iso",
+      persistentVolumeClaim: { claimName: allChildNames(ctx).isoPvc },
+    });
+    assert.equal(job.spec.backoffLimit, 2);
+    assert.equal(job.spec.activeDeadlineSeconds, 5400);
+    assert.equal("ttlSecondsAfterFinished" in job.spec, false);
+    assert.equal(containerOf(job).resources.limits["devices.kubevirt.io/kvm"], undefined);
+  });
+
+  test("extract: reads the target disk read-only and reports on the termination log", async () => {
+    const ctx = await contextFor(buildNamed("extract"));
+    const job = extractFor(ctx);
+    assert.deepEqual(containerOf(job).command, [
+      "rootfs",
+      "worker",
+      "extract",
+      "--config",
+      "/config/build.json",
+      "--disk",
+      "/target/disk.img",
+      "--out",
+      "/output",
+      "--result",
+      "/dev/termination-log",
+    ]);
+    assert.deepEqual(mountAt(job, "/target"), { name: "target", mountPath: "/target", readOnly: true });
+    assert.deepEqual(volumeNamed(job, "target"), {
+      name: "target",
+      persistentVolumeClaim: { claimName: allChildNames(ctx).targetDiskPvc, readOnly: true },
+    });
+    assert.equal(job.spec.backoffLimit, 1);
+    const env = envOf(job);
+    for (const [name, value] of [
+      ["LIBGUESTFS_BACKEND", "direct"],
+      ["LIBGUESTFS_CACHEDIR", "/tmp"],
+      ["HOME", "/tmp"],
+    ]) {
+      assert.deepEqual(env[name as string], { name, value });
+    }
+  });
+
+  for (const kvmDevice of [true, false]) {
+    test(`extract: kvmDevice ${kvmDevice} ${kvmDevice ? "requests" : "does not request"} /dev/kvm`, async () => {
+      const config = operatorConfig({ kvmDevice, workerResources: { cpu: "2", memory: "3Gi" } });
+      const { resources } = containerOf(extractFor(await contextFor(buildNamed("kvm"), { config })));
+      assert.deepEqual(resources.requests, { cpu: "2", memory: "3Gi" });
+      assert.deepEqual(
+        resources.limits,
+        kvmDevice ? { cpu: "2", memory: "3Gi", "devices.kubevirt.io/kvm": "1" } : { cpu: "2", memory: "3Gi" },
+      );
+    });
+  }
+
+  for (const storage of storageCases) {
+    test(`extract: storage ${storage.id}`, async () => {
+      const job = extractFor(await contextFor(buildNamed("store", withStorage(storage.storage))));
+      if (storage.pvc) {
+        assert.deepEqual(mountAt(job, "/output"), {
+          name: "output",
+          mountPath: "/output",
+          subPath: "openeuler/24.03",
+        });
+        assert.deepEqual(volumeNamed(job, "output"), {
+          name: "output",
+          persistentVolumeClaim: { claimName: "rootfs-artifacts" },
+        });
+      } else {
+        assert.deepEqual(mountAt(job, "/output"), { name: "output", mountPath: "/output" });
+        assert.deepEqual(volumeNamed(job, "output"), { name: "output", emptyDir: {} });
+      }
+      const env = envOf(job);
+      if (storage.s3) {
+        for (const key of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]) {
+          assert.deepEqual(env[key], { name: key, valueFrom: { secretKeyRef: { name: "rootfs-s3", key } } });
+        }
+        const values = Object.fromEntries(
+          containerOf(job)
+            .env.filter((e) => e.name.startsWith("ROOTFS_S3_"))
+            .map((e) => [e.name, "value" in e ? e.value : undefined]),
+        );
+        assert.deepEqual(values, {
+          ROOTFS_S3_BUCKET: "rootfs-images",
+          ROOTFS_S3_PREFIX: "openeuler/",
+          ROOTFS_S3_ENDPOINT: "https://s3.example.internal",
+          ROOTFS_S3_REGION: "us-east-1",
+          ROOTFS_S3_FORCE_PATH_STYLE: "true",
+        });
+      } else {
+        assert.equal(
+          containerOf(job).env.some((e) => e.name.startsWith("AWS_") || e.name.startsWith("ROOTFS_S3_")),
+          false,
+        );
+      }
+    });
+  }
+
+  test("extract: an S3 target without an endpoint (AWS) sets no ROOTFS_S3_ENDPOINT", async () => {
+    const s3 = { bucket: "aws-bucket", credentialsSecretRef: { name: "aws" } };
+    const job = extractFor(await contextFor(buildNamed("aws", withStorage({ s3 }))));
+    assert.equal(envOf(job)["ROOTFS_S3_ENDPOINT"], undefined);
+    assert.deepEqual(envOf(job)["ROOTFS_S3_PREFIX"], { name: "ROOTFS_S3_PREFIX", value: "" });
+  });
+
+  test("an empty subPath mounts the whole storage PVC", async () => {
+    const build = buildNamed("whole", withStorage({ pvc: { claimName: "artifacts" } }));
+    assert.deepEqual(mountAt(extractFor(await contextFor(build)), "/output"), {
+      name: "output",
+      mountPath: "/output",
+    });
+  });
+});
