@@ -2,6 +2,7 @@ import path from "node:path";
 import type { FailureReason } from "../api/reasons.js";
 import type { RootfsBuild, StepName } from "../api/rootfsbuild.js";
 import { runLocalBuild } from "../pipeline/local-build.js";
+import { publishToS3, s3TargetFor } from "../pipeline/s3-publish.js";
 import type { ProgressEvent } from "../pipeline/progress.js";
 import { StepFailure } from "../steps/failure.js";
 import { errorText } from "../steps/files.js";
