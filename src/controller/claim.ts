@@ -1,3 +1,4 @@
+import { microTime } from "../runtime/leader-election.js";
 import {
   coreRefs,
   isAlreadyExists,
@@ -37,7 +38,7 @@ export class KeyClaims {
         namespace: this.namespace,
         labels: { "app.kubernetes.io/managed-by": "rootfs-operator" },
       },
-      spec: { holderIdentity: holder, acquireTime: new Date().toISOString() },
+      spec: { holderIdentity: holder, acquireTime: microTime(new Date()) },
     };
     try {
       await this.client.create(coreRefs.lease, lease);

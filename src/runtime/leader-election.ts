@@ -224,6 +224,7 @@ export class LeaderElector {
 }
 
 /** metav1.MicroTime: RFC 3339 with exactly six fractional digits. */
-function microTime(d: Date): string {
+/** metav1.MicroTime: RFC 3339 with exactly six fractional digits, as Lease times require. */
+export function microTime(d: Date): string {
   return d.toISOString().replace(/Z$/, "000Z");
 }

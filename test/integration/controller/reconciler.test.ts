@@ -40,7 +40,7 @@ describe("RootfsBuild reconciler on a real apiserver", () => {
       healthAddress: false,
       leaderElection: false,
       workers: 4,
-      log: silentLogger(),
+      log: process.env.TEST_LOG ? undefined : silentLogger(),
     });
   });
 
