@@ -35,6 +35,7 @@ export class InstallConsoleWatcher {
   private failureSeen?: InstallFailureSeen;
   private linesSinceFailure = 0;
   private successSeen = false;
+  private highestPercent = 0;
 
   /** Throws when a pattern is not a valid RegExp. */
   constructor(monitor: InstallMonitor) {
@@ -80,7 +81,10 @@ export class InstallConsoleWatcher {
     for (const { regex, source } of this.progress) {
       const match = regex.exec(line);
       if (!match) continue;
-      const percent = percentFrom(match.groups, source.percent ?? 0, source.upTo ?? 100) ?? source.percent;
+      const found = percentFrom(match.groups, source.percent ?? 0, source.upTo ?? 100) ?? source.percent;
+      // Installers repeat stage headings; progress shown to a person never moves backwards.
+      const percent =
+        found === undefined ? undefined : (this.highestPercent = Math.max(this.highestPercent, found));
       const text = line.trim().slice(0, maxTextLength);
       return percent === undefined ? { kind: "progress", text } : { kind: "progress", text, percent };
     }

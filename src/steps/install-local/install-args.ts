@@ -17,8 +17,9 @@ export function installVmArgs(vm: InstallVm, accel: Accelerator, uefiArgs: reado
     "-drive",
     `if=none,id=${id},media=cdrom,readonly=on,format=raw,file=${optionValue(file)}`,
   ];
-  // x86_64's q35 has AHCI for IDE CD-ROMs; aarch64's virt machine has no IDE, so its CD-ROMs sit on virtio-scsi.
-  const cdromDevice = vm.arch === "x86_64" ? "ide-cd" : "scsi-cd";
+  // x86_64's q35 has AHCI for IDE CD-ROMs, one unit per port; aarch64's virt machine has no IDE, so its
+  // CD-ROMs sit on virtio-scsi.
+  const cdromDevice = (port: number) => (vm.arch === "x86_64" ? `ide-cd,bus=ide.${port}` : "scsi-cd");
   return [
     ...machineArgs(vm.arch, accel),
     ...sizeArgs(vm.memoryBytes, vm.cpus),
@@ -26,8 +27,10 @@ export function installVmArgs(vm: InstallVm, accel: Accelerator, uefiArgs: reado
     ...(vm.arch === "aarch64" ? ["-device", "virtio-scsi-pci,id=scsi0"] : []),
     ...cdrom("installer", vm.iso),
     "-device",
-    `${cdromDevice},drive=installer,bootindex=0`,
-    ...(vm.sideVolume ? [...cdrom("answers", vm.sideVolume), "-device", `${cdromDevice},drive=answers`] : []),
+    `${cdromDevice(0)},drive=installer,bootindex=0`,
+    ...(vm.sideVolume
+      ? [...cdrom("answers", vm.sideVolume), "-device", `${cdromDevice(1)},drive=answers`]
+      : []),
     // cache=unsafe skips flushes: the disk is only used after a clean poweroff, when qemu writes it out.
     "-drive",
     `if=virtio,format=${vm.diskFormat},cache=unsafe,file=${optionValue(vm.disk)}`,

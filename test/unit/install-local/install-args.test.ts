@@ -17,8 +17,8 @@ test("x86_64 boots the ISO from an AHCI CD-ROM by BIOS, installs onto virtio", (
     args,
     /-drive if=none,id=installer,media=cdrom,readonly=on,format=raw,file=\/cache\/os,,remastered\.iso /,
   );
-  assert.match(args, /-device ide-cd,drive=installer,bootindex=0 /);
-  assert.match(args, /-device ide-cd,drive=answers /);
+  assert.match(args, /-device ide-cd,bus=ide.0,drive=installer,bootindex=0 /);
+  assert.match(args, /-device ide-cd,bus=ide.1,drive=answers /);
   assert.match(args, /-drive if=virtio,format=qcow2,cache=unsafe,file=\/builds\/b\/disk\.qcow2/);
   assert.doesNotMatch(args, /pflash|scsi/);
 });
