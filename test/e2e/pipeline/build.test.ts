@@ -41,7 +41,10 @@ describe("rootfs build + verify on the tiny installer", { timeout: 45 * 60_000 }
   before(async () => {
     installer = await buildTinyInstaller();
     server = await startServer(
-      serveFiles({ "/tiny-installer.iso": installer.iso, "/tiny-installer.iso.sha256sum": installer.sha256sum }),
+      serveFiles({
+        "/tiny-installer.iso": installer.iso,
+        "/tiny-installer.iso.sha256sum": installer.sha256sum,
+      }),
       8089,
     );
     work = await mkdtemp(path.join(tmpdir(), "rootfs-e2e-"));
@@ -54,7 +57,10 @@ describe("rootfs build + verify on the tiny installer", { timeout: 45 * 60_000 }
 
   /** examples/tiny.yaml with changes, written to a file of its own. */
   async function variant(name: string, change: (build: Record<string, any>) => void): Promise<string> {
-    const build = parse(await readFile(path.join(repoRoot, "examples", "tiny.yaml"), "utf8")) as Record<string, any>;
+    const build = parse(await readFile(path.join(repoRoot, "examples", "tiny.yaml"), "utf8")) as Record<
+      string,
+      any
+    >;
     build.metadata.name = name;
     change(build);
     const file = path.join(work, `${name}.yaml`);
@@ -90,10 +96,17 @@ describe("rootfs build + verify on the tiny installer", { timeout: 45 * 60_000 }
     const dev = await stat(path.join(rootfsDir, "dev/tinynull"));
     assert.ok(dev.isCharacterDevice(), "device node kept");
     const fstab = await readFile(path.join(rootfsDir, "etc/fstab"), "utf8");
-    assert.ok(fstab.split("\n").filter((l) => l.trim() && !l.startsWith("#")).length === 0, "fstab commented out");
+    assert.ok(
+      fstab.split("\n").filter((l) => l.trim() && !l.startsWith("#")).length === 0,
+      "fstab commented out",
+    );
     assert.equal((await stat(path.join(rootfsDir, "etc/machine-id"))).size, 0);
 
-    const listed = (await run("sh", ["-c", `gzip -dc '${path.join(out, "rootfs.cgz")}' | cpio -t --quiet`], { maxBuffer: 64 << 20 })).stdout
+    const listed = (
+      await run("sh", ["-c", `gzip -dc '${path.join(out, "rootfs.cgz")}' | cpio -t --quiet`], {
+        maxBuffer: 64 << 20,
+      })
+    ).stdout
       .split("\n")
       .filter((l) => l && l !== ".")
       .map((l) => l.replace(/^\.\//, ""))
@@ -118,49 +131,53 @@ describe("rootfs build + verify on the tiny installer", { timeout: 45 * 60_000 }
     assert.ok(Date.now() - started < 15_000, `second run took ${Date.now() - started} ms`);
   });
 
-  const faults: { name: string; change: (b: Record<string, any>) => void; expect: RegExp; reason: string }[] = [
-    {
-      name: "not-found",
-      change: (b) => {
-        b.spec.source.iso = { url: `${server.url}/missing.iso`, checksum: `sha256:${"0".repeat(64)}` };
+  const faults: { name: string; change: (b: Record<string, any>) => void; expect: RegExp; reason: string }[] =
+    [
+      {
+        name: "not-found",
+        change: (b) => {
+          b.spec.source.iso = { url: `${server.url}/missing.iso`, checksum: `sha256:${"0".repeat(64)}` };
+        },
+        expect: /404/,
+        reason: "DownloadFailed",
       },
-      expect: /404/,
-      reason: "DownloadFailed",
-    },
-    {
-      name: "mismatch",
-      change: (b) => {
-        b.spec.source.iso = { url: `${server.url}/tiny-installer.iso`, checksum: `sha256:${"1".repeat(64)}` };
+      {
+        name: "mismatch",
+        change: (b) => {
+          b.spec.source.iso = {
+            url: `${server.url}/tiny-installer.iso`,
+            checksum: `sha256:${"1".repeat(64)}`,
+          };
+        },
+        expect: /checksum mismatch.*expected sha256:1{64}/,
+        reason: "ChecksumMismatch",
       },
-      expect: /checksum mismatch.*expected sha256:1{64}/,
-      reason: "ChecksumMismatch",
-    },
-    {
-      name: "traceback",
-      change: (b) => {
-        b.spec.install.packages = ["no-such-package"];
+      {
+        name: "traceback",
+        change: (b) => {
+          b.spec.install.packages = ["no-such-package"];
+        },
+        expect: /Traceback \(most recent call last\)/,
+        reason: "InstallFailed",
       },
-      expect: /Traceback \(most recent call last\)/,
-      reason: "InstallFailed",
-    },
-    {
-      name: "hang",
-      change: (b) => {
-        b.spec.install.timeout = "90s";
-        b.spec.install.answerFile = { fragments: ["%post\nsleep 100000\n%end\n"] };
+      {
+        name: "hang",
+        change: (b) => {
+          b.spec.install.timeout = "90s";
+          b.spec.install.answerFile = { fragments: ["%post\nsleep 100000\n%end\n"] };
+        },
+        expect: /ran longer than/,
+        reason: "InstallTimeout",
       },
-      expect: /ran longer than/,
-      reason: "InstallTimeout",
-    },
-    {
-      name: "disk-too-small",
-      change: (b) => {
-        b.spec.install.diskSize = "2Gi";
+      {
+        name: "disk-too-small",
+        change: (b) => {
+          b.spec.install.diskSize = "2Gi";
+        },
+        expect: /space|too small|size/i,
+        reason: "InstallFailed",
       },
-      expect: /space|too small|size/i,
-      reason: "InstallFailed",
-    },
-  ];
+    ];
 
   for (const fault of faults) {
     test(`fault: ${fault.name} fails clearly and leaves nothing behind`, async () => {
@@ -172,7 +189,10 @@ describe("rootfs build + verify on the tiny installer", { timeout: 45 * 60_000 }
       const left = await readdir(out).catch(() => []);
       assert.deepEqual(left, [], `output directory holds ${left.join(", ")}`);
       const downloads = await readdir(path.join(cache, "downloads", "sha256")).catch(() => []);
-      assert.ok(!downloads.some((f) => f.startsWith("0000") || f.startsWith("1111")), "a bad download reached the cache");
+      assert.ok(
+        !downloads.some((f) => f.startsWith("0000") || f.startsWith("1111")),
+        "a bad download reached the cache",
+      );
       void fault.reason;
     });
   }
