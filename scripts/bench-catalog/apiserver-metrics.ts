@@ -9,7 +9,9 @@ export async function requestCounts(cp: ControlPlane): Promise<{ writes: number;
   let reads = 0;
   for (const line of text.split("\n")) {
     if (!line.startsWith("apiserver_request_total{")) continue;
-    const labels = Object.fromEntries([...line.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1], m[2]]));
+    const labels: Record<string, string | undefined> = Object.fromEntries(
+      [...line.matchAll(/(\w+)="([^"]*)"/g)].map((m) => [m[1] ?? "", m[2] ?? ""]),
+    );
     if (labels.group !== "rootfs.dev" && labels.resource !== "leases" && labels.resource !== "events")
       continue;
     if (labels.resource === "leases" && labels.group !== "coordination.k8s.io") continue;

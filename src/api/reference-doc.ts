@@ -18,9 +18,7 @@ function rows(node: Node, prefix: string, required: boolean, out: string[]): voi
   const details = [
     node.description ?? "",
     node.enum ? `One of: ${node.enum.map((v) => `\`${String(v)}\``).join(", ")}.` : "",
-    node.default !== undefined && typeof node.default !== "object"
-      ? `Default: \`${String(node.default)}\`.`
-      : "",
+    isScalar(node.default) ? `Default: \`${String(node.default)}\`.` : "",
     required ? "Required." : "",
   ]
     .filter(Boolean)
@@ -38,6 +36,10 @@ function rows(node: Node, prefix: string, required: boolean, out: string[]): voi
       out,
     );
   }
+}
+
+function isScalar(value: unknown): value is string | number | boolean {
+  return typeof value === "string" || typeof value === "number" || typeof value === "boolean";
 }
 
 export function renderReference(): string {

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { InvalidObjectError } from "../api/validate.js";
+import { StepFailure } from "../steps/failure.js";
 import { UsageError, type Command } from "./command.js";
 import { commands } from "./commands/index.js";
 
@@ -41,7 +42,9 @@ async function main(argv: string[]): Promise<number> {
       console.error(`rootfs ${command.name}: ${err.message}\nUsage: ${command.usage}`);
       return 2;
     }
-    console.error(err instanceof InvalidObjectError || err instanceof Error ? err.message : String(err));
+    if (err instanceof StepFailure)
+      console.error(`rootfs ${command.name} failed (${err.reason}): ${err.message}`);
+    else console.error(err instanceof InvalidObjectError || err instanceof Error ? err.message : String(err));
     return 1;
   }
 }

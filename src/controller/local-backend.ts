@@ -1,6 +1,6 @@
 import path from "node:path";
 import type { FailureReason } from "../api/reasons.js";
-import type { RootfsBuild, StepName } from "../api/rootfsbuild.js";
+import type { RootfsBuild, RootfsBuildStatus, StepName } from "../api/rootfsbuild.js";
 import { runLocalBuild } from "../pipeline/local-build.js";
 import { publishToS3, s3TargetFor } from "../pipeline/s3-publish.js";
 import type { ProgressEvent } from "../pipeline/progress.js";
@@ -9,6 +9,7 @@ import { errorText } from "../steps/files.js";
 import type { AcceleratorRequest } from "../steps/qemu/accelerator.js";
 import type { Logger } from "../runtime/logger.js";
 import type { BackendState, BuildBackend, BuildRun } from "./backend.js";
+import type { BuildOutcome } from "./catalog.js";
 
 export interface LocalBackendOptions {
   /** Stands in for the cluster's PVCs: a claim's files live in <storageDir>/<namespace>/<claimName>/. */
@@ -72,34 +73,13 @@ export class LocalBackend implements BuildBackend {
     this.tasks.set(run.key, task);
     const log = this.opts.log.child({ namespace, name: build.metadata.name, buildKey: run.key.slice(0, 12) });
     log.info({ outDir }, "Started local build");
-    runLocalBuild({
-      build,
-      refs: run.refs,
-      outDir,
-      cacheDir: this.opts.cacheDir,
-      accel: this.opts.accel,
-      signal: task.abort.signal,
-      onProgress: (event) => {
-        if (task.state.kind === "running") task.state = { ...task.state, ...progressOf(event) };
-      },
-    }).then(
-      (result) => {
-        log.info({ upToDate: result.upToDate }, "Local build finished");
-        task.state = {
-          kind: "succeeded",
-          artifacts: result.manifest.artifacts.map((a) => ({
-            ...a,
-            location: path.join(pvc.subPath, a.location),
-          })),
-          storage: { pvc: { namespace, claimName: pvc.claimName, subPath: pvc.subPath } },
-          kernelVersion: result.manifest.kernelVersion,
-          packageCount: result.manifest.packageCount,
-          steps: result.steps.map(({ name, startTime, completionTime }) => ({
-            name,
-            startTime,
-            completionTime,
-          })),
-        };
+    const onProgress = (event: ProgressEvent) => {
+      if (task.state.kind === "running") task.state = { ...task.state, ...progressOf(event) };
+    };
+    this.build(run, outDir, pvc, task.abort.signal, onProgress).then(
+      (outcome) => {
+        log.info("Local build finished");
+        task.state = { kind: "succeeded", ...outcome };
       },
       (err: unknown) => {
         const step = task.state.kind === "running" ? task.state.step : "fetch";
@@ -109,6 +89,44 @@ export class LocalBackend implements BuildBackend {
       },
     );
     return task;
+  }
+
+  /** The pipeline into the claim's directory, then the upload to S3 when the build asks for it. */
+  private async build(
+    run: BuildRun,
+    outDir: string,
+    pvc: { claimName: string; subPath: string },
+    signal: AbortSignal,
+    onProgress: (event: ProgressEvent) => void,
+  ): Promise<BuildOutcome & { steps: RootfsBuildStatus["steps"] }> {
+    const { build } = run;
+    const namespace = build.metadata.namespace ?? "default";
+    const result = await runLocalBuild({
+      build,
+      refs: run.refs,
+      outDir,
+      cacheDir: this.opts.cacheDir,
+      accel: this.opts.accel,
+      signal,
+      onProgress,
+    });
+    const s3 = build.spec.storage?.s3;
+    const uploaded = s3
+      ? await publishToS3(await s3TargetFor(s3, run.refs), outDir, result.manifest, onProgress)
+      : [];
+    return {
+      artifacts: [
+        ...result.manifest.artifacts.map((a) => ({ ...a, location: path.join(pvc.subPath, a.location) })),
+        ...uploaded,
+      ],
+      storage: {
+        pvc: { namespace, claimName: pvc.claimName, subPath: pvc.subPath },
+        ...(s3 && { s3: { endpoint: s3.endpoint, bucket: s3.bucket, prefix: s3.prefix } }),
+      },
+      kernelVersion: result.manifest.kernelVersion,
+      packageCount: result.manifest.packageCount,
+      steps: result.steps.map(({ name, startTime, completionTime }) => ({ name, startTime, completionTime })),
+    };
   }
 }
 

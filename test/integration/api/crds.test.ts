@@ -47,9 +47,11 @@ describe("CRDs on a real apiserver", () => {
 
   test("defaults are applied by the apiserver", async () => {
     await apply(rootfsBuild("defaulted")).then((r) => assert.equal(r.code, 0, r.stderr));
-    const spec = JSON.parse(
+    const { spec } = JSON.parse(
       (await cp.kubectl(["get", "rootfsbuild", "defaulted", "-o", "json"], { check: true })).stdout,
-    ).spec as { install: { diskSize: string }; outputs: { cgz: { compression: string }; layout: string } };
+    ) as {
+      spec: { install: { diskSize: string }; outputs: { cgz: { compression: string }; layout: string } };
+    };
     assert.equal(spec.install.diskSize, "20Gi");
     assert.equal(spec.outputs.cgz.compression, "gzip");
     assert.equal(spec.outputs.layout, "flat");
