@@ -1,0 +1,32 @@
+import { execFile } from "node:child_process";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+
+export interface Timed {
+  seconds: number;
+  /** Peak RSS of the largest single process in the command's tree (GNU time's %M), KiB. */
+  largestProcessKiB: number;
+  stdout: string;
+}
+
+/** Runs a command under /usr/bin/time and reports its wall time and the largest process's peak RSS. */
+export async function timed(command: string, args: string[], env: NodeJS.ProcessEnv): Promise<Timed> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), "bench-time-"));
+  try {
+    const report = path.join(dir, "time");
+    const started = performance.now();
+    const { stdout } = await run("/usr/bin/time", ["-f", "%M", "-o", report, command, ...args], {
+      env,
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const seconds = (performance.now() - started) / 1000;
+    const largestProcessKiB = Number((await readFile(report, "utf8")).trim().split("\n").at(-1));
+    return { seconds, largestProcessKiB, stdout };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
