@@ -1,11 +1,12 @@
 import type { RootfsBuild } from "../api/rootfsbuild.js";
 import type { RootfsImage } from "../api/rootfsimage.js";
 import type { AcceleratorRequest } from "../steps/qemu/accelerator.js";
-import { Manager, objectKey, watch, type Logger } from "../runtime/index.js";
+import { Manager, objectKey, watch, type Logger, type Watch } from "../runtime/index.js";
 import { apiRefs } from "./api-refs.js";
 import type { BuildBackend } from "./backend.js";
 import { BuildReconciler } from "./build-reconciler.js";
 import { KeyClaims } from "./claim.js";
+import { wireKubevirtBackend } from "./kubevirt-backend/index.js";
 import type { OperatorConfig } from "./config.js";
 import { LocalBackend } from "./local-backend.js";
 import { OperatorMetrics } from "./metrics.js";
@@ -37,9 +38,10 @@ export async function startOperator(opts: OperatorOptions): Promise<Manager> {
   });
   const builds = manager.addInformer<RootfsBuild>(rootfsBuildRef);
   const images = manager.addInformer<RootfsImage>(rootfsImageRef);
+  const { backend, watches: childWatches } = backendFor(opts, manager);
   const reconciler = new BuildReconciler({
     client: manager.client,
-    backend: backendFor(opts, manager.log),
+    backend,
     claims: new KeyClaims(manager.client, opts.config.namespace),
     builds,
     images,
@@ -60,19 +62,21 @@ export async function startOperator(opts: OperatorOptions): Promise<Manager> {
           .filter((b) => b.status?.buildKey === image.spec.buildKey)
           .map(objectKey),
       ),
+      ...childWatches,
     ],
   });
   await manager.start();
   return manager;
 }
 
-function backendFor(opts: OperatorOptions, log: Logger): BuildBackend {
+function backendFor(opts: OperatorOptions, manager: Manager): { backend: BuildBackend; watches: Watch[] } {
   switch (opts.backend.kind) {
     case "local":
-      return new LocalBackend({ ...opts.backend, log });
+      return { backend: new LocalBackend({ ...opts.backend, log: manager.log }), watches: [] };
     case "kubevirt":
-      throw new Error("The kubevirt backend is not wired yet");
+      // Caches of the Secrets, PVCs, Jobs, Pods, VMs and VMIs the operator made; a change wakes the owning builds.
+      return wireKubevirtBackend(manager, { config: opts.config });
     case "custom":
-      return opts.backend.backend;
+      return { backend: opts.backend.backend, watches: [] };
   }
 }

@@ -1,0 +1,88 @@
+import type { RootfsBuild } from "../../api/rootfsbuild.js";
+import type { KubeClient, Logger } from "../../runtime/index.js";
+import type { BackendState, BuildBackend, BuildRun } from "../backend.js";
+import type { OperatorConfig } from "../config.js";
+import type { BuildContext } from "../manifests/index.js";
+import { act } from "./act.js";
+import { podLogConsoleTail, type ConsoleTailReader } from "./console-tail.js";
+import { decide } from "./decide.js";
+import { retire } from "./decision.js";
+import { isoKeyFor } from "./iso-key.js";
+import { httpIsoSize, type IsoSizeProbe } from "./iso-size.js";
+import { observe, type ChildInformers } from "./observe.js";
+import { OwnedChildren } from "./owned-children.js";
+
+export interface KubevirtBackendOptions {
+  client: KubeClient;
+  config: OperatorConfig;
+  /** Label-selected caches of the children (see kubevirtChildInformers()). */
+  informers: ChildInformers;
+  log: Logger;
+  /** How often a running build is looked at without a child changing (install timeouts). Default 15 s. */
+  pollIntervalMs?: number;
+  /** Default: HEAD of the ISO's URL. */
+  isoSize?: IsoSizeProbe;
+  /** Default: the virt-launcher Pod's guest-console-log container, through pods/log. */
+  consoleTail?: ConsoleTailReader;
+  now?: () => Date;
+}
+
+/**
+ * Builds in the cluster: a shared prepare Job fetches and remasters the ISO into a PVC, a KubeVirt VM
+ * installs onto a target PVC, and an extract Job publishes the outputs. Each advance() observes the
+ * build's children, decides the next step purely, and acts on it.
+ */
+export class KubevirtBackend implements BuildBackend {
+  readonly pollIntervalMs: number;
+  private readonly owned: OwnedChildren;
+  private readonly isoSize: IsoSizeProbe;
+  private readonly consoleTail: ConsoleTailReader;
+  private readonly now: () => Date;
+
+  constructor(private readonly opts: KubevirtBackendOptions) {
+    const { secrets, pvcs, jobs, vms } = opts.informers;
+    this.pollIntervalMs = opts.pollIntervalMs ?? 15_000;
+    this.owned = new OwnedChildren([secrets, pvcs, jobs, vms]);
+    this.isoSize = opts.isoSize ?? httpIsoSize();
+    this.consoleTail = opts.consoleTail ?? podLogConsoleTail(opts.client, opts.informers.pods, opts.log);
+    this.now = opts.now ?? (() => new Date());
+  }
+
+  async advance(run: BuildRun): Promise<BackendState> {
+    if (!run.plan) {
+      return {
+        kind: "failed",
+        reason: "InvalidSpec",
+        message:
+          "The kubevirt backend builds from installer ISOs; build spec.source.disk with the local backend",
+      };
+    }
+    const ctx: BuildContext = {
+      build: run.build,
+      key: run.key,
+      isoKey: isoKeyFor(run.sourceSHA256, run.plan),
+      plan: run.plan,
+      config: this.opts.config,
+    };
+    const now = this.now();
+    const { informers } = this.opts;
+    const snapshot = await observe(
+      ctx,
+      { informers, owned: this.owned, isoSize: this.isoSize, consoleTail: this.consoleTail },
+      now,
+    );
+    const decision = decide(ctx, snapshot, now);
+    await act(this.opts.client, run.build, decision.actions, this.logFor(run.build));
+    return decision.state;
+  }
+
+  /** Deletes the build's own children and releases the shared ones (deleted when no other build owns them). */
+  async cleanup(build: RootfsBuild): Promise<void> {
+    const uid = build.metadata.uid ?? "";
+    await act(this.opts.client, build, retire(uid, this.owned.of(uid)), this.logFor(build));
+  }
+
+  private logFor(build: RootfsBuild): Logger {
+    return this.opts.log.child({ namespace: build.metadata.namespace, name: build.metadata.name });
+  }
+}

@@ -1,0 +1,79 @@
+import { parseDuration } from "../../api/quantity.js";
+import type { Informer, KubeObject } from "../../runtime/index.js";
+import { allChildNames, namespaceOf, type BuildChildren, type BuildContext } from "../manifests/index.js";
+import type { ConsoleTailReader } from "./console-tail.js";
+import { ownedBy } from "./decision.js";
+import { installTimedOut } from "./install-outcome.js";
+import type { IsoSizeProbe } from "./iso-size.js";
+import { jobOutcome, podsOf } from "./job-outcome.js";
+import type { ObservedJob, ObservedPod, ObservedVmi } from "./observed.js";
+import type { OwnedChildren } from "./owned-children.js";
+import type { OwnedChild, Snapshot } from "./snapshot.js";
+
+/** The caches the backend reads children from (label-selected: only objects the operator made). */
+export interface ChildInformers {
+  secrets: Informer;
+  pvcs: Informer;
+  jobs: Informer<ObservedJob>;
+  pods: Informer<ObservedPod>;
+  vms: Informer;
+  vmis: Informer<ObservedVmi>;
+}
+
+export interface ObserveDeps {
+  informers: ChildInformers;
+  owned: OwnedChildren;
+  isoSize: IsoSizeProbe;
+  consoleTail: ConsoleTailReader;
+}
+
+/**
+ * Gathers the build's children from the caches. Only two things leave the process, and only when
+ * decide() will need them: the ISO's size (no ISO PVC yet) and the console tail (the install failed
+ * or timed out).
+ */
+export async function observe(ctx: BuildContext, deps: ObserveDeps, now: Date): Promise<Snapshot> {
+  const { secrets, pvcs, jobs, pods, vms, vmis } = deps.informers;
+  const names = allChildNames(ctx);
+  const namespace = namespaceOf(ctx);
+  const cached = <T extends KubeObject>(informer: Informer<T>, name: string) =>
+    informer.get(`${namespace}/${name}`);
+  const finishedPods = (job: ObservedJob | undefined) =>
+    job && jobOutcome(job).phase !== "running" ? podsOf(job, pods.list()) : [];
+
+  const vm = cached(vms, names.installVm);
+  const instance = cached(vmis, names.installVm);
+  const prepareJob = cached(jobs, names.prepareJob);
+  const extractJob = cached(jobs, names.extractJob);
+  const snapshot: Snapshot = {
+    answerSecret: cached(secrets, names.answerSecret),
+    isoPvc: cached(pvcs, names.isoPvc),
+    prepareJob,
+    preparePods: finishedPods(prepareJob),
+    targetPvc: cached(pvcs, names.targetDiskPvc),
+    vm,
+    // A VMI left behind by a deleted VM of the same name is not this VM's.
+    vmi: vm?.metadata.uid && instance && ownedBy(instance, vm.metadata.uid) ? instance : undefined,
+    extractJob,
+    extractPods: finishedPods(extractJob),
+    stale: staleChildren(ctx, deps.owned, names),
+  };
+
+  if (!snapshot.isoPvc && !vm && !extractJob) {
+    snapshot.isoSizeBytes = await deps.isoSize(ctx.build.spec.source.iso?.url ?? "");
+  }
+  const vmi = snapshot.vmi;
+  const phase = vmi?.status?.phase;
+  const timedOut =
+    vm !== undefined && installTimedOut(vm, parseDuration(ctx.build.spec.install.timeout), now);
+  if (vmi && !extractJob && (phase === "Failed" || (phase !== "Succeeded" && timedOut))) {
+    snapshot.consoleTail = await deps.consoleTail(vmi);
+  }
+  return snapshot;
+}
+
+/** What the build owns besides the children of its current build key and ISO key. */
+function staleChildren(ctx: BuildContext, owned: OwnedChildren, names: BuildChildren): OwnedChild[] {
+  const current = new Set(Object.values(names));
+  return owned.of(ctx.build.metadata.uid ?? "").filter(({ object }) => !current.has(object.metadata.name));
+}

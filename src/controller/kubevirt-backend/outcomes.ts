@@ -1,0 +1,121 @@
+import path from "node:path";
+import type { FailureReason } from "../../api/reasons.js";
+import type { StepName } from "../../api/rootfsbuild.js";
+import { coreRefs } from "../../runtime/index.js";
+import type { BuildOutcome } from "../catalog.js";
+import { namespaceOf, type BuildContext, type ResolvedStorage } from "../manifests/index.js";
+import type { Action } from "./actions.js";
+import { deleteIfPresent, failed, releaseIfOwned, running, type Decision } from "./decision.js";
+import { workerTermination, type JobOutcome } from "./job-outcome.js";
+import type { ObservedJob, ObservedPod } from "./observed.js";
+import { virtualMachineRef } from "./refs.js";
+import type { Snapshot } from "./snapshot.js";
+import { stepTimes } from "./step-times.js";
+import {
+  extractResultSchema,
+  type ExtractResult,
+  parseWorkerMessage,
+  prepareResultSchema,
+  workerFailureSchema,
+} from "./worker-results.js";
+
+/** A finished Job's Pod status can reach the cache after the Job's; this long we wait for it. */
+export const resultGraceMs = 60_000;
+
+type Finished<P extends JobOutcome["phase"]> = JobOutcome & { phase: P };
+
+/** The extract Job succeeded: the worker's result, or ExtractFailed when it is unreadable. */
+export function extracted(
+  ctx: BuildContext,
+  snap: Snapshot,
+  storage: ResolvedStorage,
+  outcome: Finished<"succeeded">,
+  now: Date,
+): Decision {
+  const termination = workerTermination(snap.extractPods, { successful: true });
+  const result = parseWorkerMessage(extractResultSchema, termination?.message);
+  if (!result) {
+    if (!termination && withinGrace(outcome.at, now)) return running("extract", "Reading the extract result");
+    const got = termination ? `an unreadable result: ${termination.message ?? "(empty)"}` : "no result";
+    return failed(
+      "ExtractFailed",
+      `The extract Job ${snap.extractJob?.metadata.name} succeeded with ${got.slice(0, 1024)}; ` +
+        "the worker must write its result to /dev/termination-log",
+    );
+  }
+  const preparePod = workerTermination(snap.preparePods, { successful: true });
+  const prepared = parseWorkerMessage(prepareResultSchema, preparePod?.message);
+  return {
+    state: {
+      kind: "succeeded",
+      ...published(ctx, storage, result),
+      steps: stepTimes(snap, { prepare: prepared, extract: result }),
+    },
+    actions: removeTemporaries(ctx, snap),
+  };
+}
+
+/** The catalog's record of the outputs: PVC paths from the claim's root, storage as the Job was told. */
+function published(ctx: BuildContext, storage: ResolvedStorage, result: ExtractResult): BuildOutcome {
+  const { pvc, s3 } = storage;
+  const subPath = pvc?.subPath ?? "";
+  return {
+    artifacts: result.artifacts.map((a) =>
+      /^[a-z][a-z0-9+.-]*:\/\//.test(a.location)
+        ? a
+        : { ...a, location: path.posix.join(subPath, a.location) },
+    ),
+    storage: result.storage ?? {
+      ...(pvc && { pvc: { namespace: namespaceOf(ctx), claimName: pvc.claimName, subPath } }),
+      ...(s3 && { s3: { endpoint: s3.endpoint, bucket: s3.bucket, prefix: s3.prefix } }),
+    },
+    kernelVersion: result.kernelVersion,
+    packageCount: result.packageCount,
+  };
+}
+
+/**
+ * The VM, its disk and the answer Secret are not needed once the outputs are published, nor is this
+ * build's share of the ISO. The extract Job stays: its Pod holds the result a repeated pass reads again.
+ */
+function removeTemporaries(ctx: BuildContext, snap: Snapshot): Action[] {
+  const uid = ctx.build.metadata.uid ?? "";
+  return [
+    ...deleteIfPresent(virtualMachineRef, snap.vm),
+    ...deleteIfPresent(coreRefs.pvc, snap.targetPvc),
+    ...deleteIfPresent(coreRefs.secret, snap.answerSecret),
+    ...releaseIfOwned(coreRefs.job, snap.prepareJob, uid),
+    ...releaseIfOwned(coreRefs.pvc, snap.isoPvc, uid),
+  ];
+}
+
+/** A failed worker Job: the reason the worker reported, else `fallback` with what the Job says. */
+export function jobFailed(
+  step: StepName,
+  job: ObservedJob,
+  pods: ObservedPod[],
+  outcome: Finished<"failed">,
+  fallback: FailureReason,
+  now: Date,
+): Decision {
+  const termination = workerTermination(pods);
+  const reported = parseWorkerMessage(workerFailureSchema, termination?.message);
+  if (reported) return failed(reported.reason, reported.message);
+  if (!termination && withinGrace(outcome.at, now)) return running(step, `Reading the ${step} result`);
+  const { namespace, name } = job.metadata;
+  const why = [outcome.condition.reason, outcome.condition.message].filter(Boolean).join(": ");
+  const exit = termination
+    ? `; its worker exited with code ${termination.exitCode}` +
+      (termination.reason ? ` (${termination.reason})` : "") +
+      (termination.message ? `: ${termination.message.slice(0, 1024)}` : "")
+    : "";
+  return failed(
+    fallback,
+    `Job ${name} failed${why ? ` (${why})` : ""}${exit}; see kubectl logs -n ${namespace} job/${name}`,
+  );
+}
+
+function withinGrace(finishedAt: string | undefined, now: Date): boolean {
+  const at = Date.parse(finishedAt ?? "");
+  return !Number.isNaN(at) && now.getTime() - at < resultGraceMs;
+}

@@ -1,0 +1,28 @@
+import type { KubeObject, ResourceRef } from "../../runtime/index.js";
+import type { ObservedJob, ObservedPod, ObservedVmi } from "./observed.js";
+
+/** A direct child of a build, with the resource it is of. */
+export interface OwnedChild {
+  ref: ResourceRef;
+  object: KubeObject;
+}
+
+/** Everything decide() looks at: the build's children as the informer caches hold them. */
+export interface Snapshot {
+  answerSecret?: KubeObject;
+  isoPvc?: KubeObject;
+  /** Size of the source ISO (HEAD of its URL), looked up only while there is no ISO PVC. */
+  isoSizeBytes?: number;
+  prepareJob?: ObservedJob;
+  preparePods: ObservedPod[];
+  targetPvc?: KubeObject;
+  vm?: KubeObject;
+  /** The VM's instance: only one whose owner is this VM (not a deleted namesake's). */
+  vmi?: ObservedVmi;
+  /** Last lines of the install VM's serial console, read only once the install failed or timed out. */
+  consoleTail?: string[];
+  extractJob?: ObservedJob;
+  extractPods: ObservedPod[];
+  /** Children of an earlier build key (the spec changed): deleted, or released if shared. */
+  stale: OwnedChild[];
+}

@@ -1,0 +1,74 @@
+import {
+  coreRefs,
+  objectKey,
+  watch,
+  type Informer,
+  type KubeObject,
+  type Manager,
+  type Watch,
+} from "../../runtime/index.js";
+import { managedBy, managedByLabel } from "../manifests/object-meta.js";
+import { jobNameLabel } from "./job-outcome.js";
+import type { ChildInformers } from "./observe.js";
+import type { ObservedJob, ObservedPod, ObservedVmi } from "./observed.js";
+import { KubevirtBackend, type KubevirtBackendOptions } from "./kubevirt-backend.js";
+import { virtualMachineInstanceRef, virtualMachineRef } from "./refs.js";
+
+/**
+ * The manager's caches of every child the backend reads: only objects labelled as the operator's (the
+ * Job Pods and virt-launcher Pods inherit the label from their templates), in every namespace.
+ */
+export function kubevirtChildInformers(manager: Manager): ChildInformers {
+  const opts = { labelSelector: `${managedByLabel}=${managedBy}` };
+  return {
+    secrets: manager.addInformer(coreRefs.secret, opts),
+    pvcs: manager.addInformer(coreRefs.pvc, opts),
+    jobs: manager.addInformer<ObservedJob>(coreRefs.job, opts),
+    pods: manager.addInformer<ObservedPod>(coreRefs.pod, opts),
+    vms: manager.addInformer(virtualMachineRef, opts),
+    vmis: manager.addInformer<ObservedVmi>(virtualMachineInstanceRef, opts),
+  };
+}
+
+/** Wakes every build a child belongs to: Pods through their Job, VMIs through their VM. */
+export function kubevirtChildWatches(informers: ChildInformers): Watch[] {
+  const { secrets, pvcs, jobs, pods, vms, vmis } = informers;
+  const inNamespaceOf = (obj: KubeObject, name: string | undefined) =>
+    name === undefined ? undefined : `${obj.metadata.namespace}/${name}`;
+  const ownersOfCached = (informer: Informer, key: string | undefined) => {
+    const parent = key === undefined ? undefined : informer.get(key);
+    return parent ? owningBuilds(parent) : [];
+  };
+  return [
+    watch(secrets, owningBuilds),
+    watch(pvcs, owningBuilds),
+    watch(jobs, owningBuilds),
+    watch(vms, owningBuilds),
+    watch(pods, (pod: ObservedPod) =>
+      ownersOfCached(jobs, inNamespaceOf(pod, pod.metadata.labels?.[jobNameLabel])),
+    ),
+    watch(vmis, (vmi: ObservedVmi) => ownersOfCached(vms, objectKey(vmi))),
+  ];
+}
+
+/** Keys of every RootfsBuild that owns `obj`: shared children have several, none of them the controller. */
+export function owningBuilds(obj: KubeObject): string[] {
+  return (obj.metadata.ownerReferences ?? [])
+    .filter((o) => o.kind === "RootfsBuild")
+    .map((o) => `${obj.metadata.namespace}/${o.name}`);
+}
+
+/** The backend and the watches that wake the reconciler when a child changes, sharing the manager's caches. */
+export function wireKubevirtBackend(
+  manager: Manager,
+  opts: Omit<KubevirtBackendOptions, "client" | "informers" | "log">,
+): { backend: KubevirtBackend; watches: Watch[] } {
+  const informers = kubevirtChildInformers(manager);
+  const backend = new KubevirtBackend({
+    ...opts,
+    client: manager.client,
+    informers,
+    log: manager.log.child({ backend: "kubevirt" }),
+  });
+  return { backend, watches: kubevirtChildWatches(informers) };
+}

@@ -1,0 +1,150 @@
+// A real apiserver with our CRDs and KubeVirt's, a Pod Security "restricted" namespace for builds, and
+// the operator wired the way src/controller/operator.ts wires it, with the kubevirt backend.
+import path from "node:path";
+import { stringify } from "yaml";
+import type { RootfsBuild } from "../../../src/api/rootfsbuild.js";
+import type { RootfsImage } from "../../../src/api/rootfsimage.js";
+import { apiRefs } from "../../../src/controller/api-refs.js";
+import { BuildReconciler } from "../../../src/controller/build-reconciler.js";
+import { KeyClaims } from "../../../src/controller/claim.js";
+import { operatorConfigSchema } from "../../../src/controller/config.js";
+import { wireKubevirtBackend } from "../../../src/controller/kubevirt-backend/index.js";
+import { OperatorMetrics } from "../../../src/controller/metrics.js";
+import { rootfsBuildRef, rootfsImageRef } from "../../../src/controller/resources.js";
+import {
+  KubeClient,
+  Manager,
+  coreRefs,
+  createLogger,
+  objectKey,
+  silentLogger,
+  watch,
+} from "../../../src/runtime/index.js";
+import { installCrds, startControlPlane, type ControlPlane } from "../../harness/control-plane.js";
+import { inNamespace, rootfsBuild, set, type Manifest, type Modifier } from "../../helpers/builds.js";
+import { eventually } from "../../helpers/eventually.js";
+import { repoRoot } from "../../helpers/paths.js";
+
+export const namespace = "builds";
+export const storageClaim = "rootfs-artifacts";
+const operatorNamespace = "rootfs-system";
+
+export interface Env {
+  cp: ControlPlane;
+  client: KubeClient;
+  /** Added to the backend's clock: the install timeout is judged by it. */
+  clockOffsetMs: number;
+  stop(): Promise<void>;
+}
+
+export async function startEnv(): Promise<Env> {
+  const cp = await startControlPlane();
+  await installCrds(
+    cp,
+    ["crds", "test/fixtures/kubevirt-crds"].map((p) => path.join(repoRoot, p)),
+  );
+  const client = KubeClient.load({ kubeconfig: cp.kubeconfigPath });
+  await client.create(coreRefs.namespace, { metadata: { name: operatorNamespace } });
+  const enforce = {
+    "pod-security.kubernetes.io/enforce": "restricted",
+    "pod-security.kubernetes.io/enforce-version": "latest",
+  };
+  await client.create(coreRefs.namespace, { metadata: { name: namespace, labels: enforce } });
+  // No controllers run here: the ServiceAccount admission plugin wants "default" to exist before any Pod.
+  await client.create(coreRefs.serviceAccount, { metadata: { name: "default", namespace } });
+  await client.create(coreRefs.pvc, {
+    metadata: { name: storageClaim, namespace },
+    spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "100Gi" } } },
+  });
+  return {
+    cp,
+    client,
+    clockOffsetMs: 0,
+    async stop() {
+      client.close();
+      await cp.stop();
+    },
+  };
+}
+
+/** The operator process: the RootfsBuild controller with the kubevirt backend, as operator.ts wires it. */
+export async function startOperator(env: Env): Promise<Manager> {
+  // TEST_LOG=info (or debug) shows what the operator did.
+  const log = process.env.TEST_LOG ? createLogger({ level: process.env.TEST_LOG }) : silentLogger();
+  const manager = new Manager({ kubeconfig: env.cp.kubeconfigPath, healthAddress: false, log });
+  const builds = manager.addInformer<RootfsBuild>(rootfsBuildRef);
+  const images = manager.addInformer<RootfsImage>(rootfsImageRef);
+  const config = operatorConfigSchema.parse({
+    namespace: operatorNamespace,
+    defaultStorage: { pvc: { claimName: storageClaim } },
+  });
+  const kubevirt = wireKubevirtBackend(manager, {
+    config,
+    pollIntervalMs: 250,
+    isoSize: () => Promise.resolve(4_400_000_000),
+    now: () => new Date(Date.now() + env.clockOffsetMs),
+  });
+  const reconciler = new BuildReconciler({
+    client: manager.client,
+    backend: kubevirt.backend,
+    claims: new KeyClaims(manager.client, config.namespace),
+    builds,
+    images,
+    metrics: new OperatorMetrics(manager.metrics.registry, () => builds.list()),
+    events: manager.eventRecorder("rootfs-operator"),
+    refsFor: (ns) => apiRefs(manager.client, ns),
+  });
+  manager.addController({
+    name: "rootfsbuild",
+    reconciler,
+    workers: 4,
+    watches: [
+      watch(builds),
+      watch(images, (image) =>
+        builds
+          .list()
+          .filter((b) => b.status?.buildKey === image.spec.buildKey)
+          .map(objectKey),
+      ),
+      ...kubevirt.watches,
+    ],
+  });
+  await manager.start();
+  return manager;
+}
+
+let isoSeq = 0;
+
+/** A build in the restricted namespace, of an ISO (digest) no other test uses unless `iso` is shared. */
+export function uniqueBuild(name: string, ...mods: Modifier[]): Manifest {
+  const digest = `sha256:${(++isoSeq + 0xb00).toString(16).padStart(64, "0")}`;
+  return rootfsBuild(name, inNamespace(namespace), set("spec.source.iso.checksum", digest), ...mods);
+}
+
+export async function applyBuild(env: Env, manifest: Manifest): Promise<RootfsBuild> {
+  await env.cp.kubectl(["apply", "--server-side", "-f", "-"], { stdin: stringify(manifest), check: true });
+  return buildUntil(env, manifest.metadata.name, (b) => b.metadata.uid !== undefined);
+}
+
+export async function getBuild(env: Env, name: string): Promise<RootfsBuild | undefined> {
+  return env.client.get<RootfsBuild>(rootfsBuildRef, name, namespace);
+}
+
+export function buildUntil(
+  env: Env,
+  name: string,
+  ready: (build: RootfsBuild) => boolean,
+  timeoutMs = 20_000,
+): Promise<RootfsBuild> {
+  return eventually(
+    async () => getBuild(env, name),
+    (b): b is RootfsBuild => b !== undefined && ready(b),
+    { timeoutMs },
+  ) as Promise<RootfsBuild>;
+}
+
+export const phaseIs = (phase: string) => (b: RootfsBuild) => b.status?.phase === phase;
+
+export function succeededCondition(build: RootfsBuild) {
+  return build.status?.conditions?.find((c) => c.type === "Succeeded");
+}

@@ -1,0 +1,181 @@
+// One build through every step of the kubevirt backend, and each way a step can fail.
+import assert from "node:assert/strict";
+import { after, before, describe, test } from "node:test";
+import type { RootfsImage } from "../../../src/api/rootfsimage.js";
+import { installTimeoutAnnotation } from "../../../src/controller/kubevirt-backend/index.js";
+import { rootfsImageRef } from "../../../src/controller/resources.js";
+import type { Manager } from "../../../src/runtime/index.js";
+import { set } from "../../helpers/builds.js";
+import { eventually } from "../../helpers/eventually.js";
+import {
+  applyBuild,
+  buildUntil,
+  phaseIs,
+  startEnv,
+  startOperator,
+  succeededCondition,
+  uniqueBuild,
+  type Env,
+} from "./env.js";
+import {
+  childOf,
+  children,
+  childrenOf,
+  extractSucceeded,
+  finishJob,
+  finishVm,
+  goneOrGoing,
+  prepareSucceeded,
+  workerFailure,
+  type Step,
+} from "./fake-cluster.js";
+
+describe("kubevirt backend: one build, step by step, on a real apiserver", () => {
+  let env: Env;
+  let operator: Manager;
+
+  before(async () => {
+    env = await startEnv();
+    operator = await startOperator(env);
+  });
+  after(async () => {
+    await operator?.stop();
+    await env?.stop();
+  });
+
+  test("happy path: one child of each kind, all owned by the build; Succeeded with a RootfsImage; temporaries removed", async () => {
+    const storage = { pvc: { claimName: "rootfs-artifacts", subPath: "builds/happy" } };
+    let build = await applyBuild(env, uniqueBuild("happy", set("spec.storage", storage)));
+    const prepare = await childOf(env, build, "prepare");
+    build = await buildUntil(env, "happy", phaseIs("Fetching"));
+
+    await finishJob(env, prepare, prepareSucceeded);
+    const vm = await childOf(env, build, "install");
+    build = await buildUntil(env, "happy", phaseIs("Installing"));
+    assert.match(build.status?.progress?.message ?? "", /Installing in VM happy-install-/);
+
+    await finishVm(env, vm, "Succeeded");
+    const extract = await childOf(env, build, "extract");
+    await buildUntil(env, "happy", phaseIs("Extracting"));
+    const all: Record<Step, number> = { answer: 0, iso: 0, prepare: 0, disk: 0, install: 0, extract: 0 };
+    for (const step of Object.keys(all) as Step[]) {
+      const found = await childrenOf(env, build, step);
+      all[step] = found.length;
+      for (const child of found) {
+        const owner = child.metadata.ownerReferences?.find((o) => o.uid === build.metadata.uid);
+        const shared = step === "iso" || step === "prepare";
+        assert.equal(owner?.controller, !shared, `${step} ${child.metadata.name}: ${JSON.stringify(owner)}`);
+        assert.equal(owner?.kind, "RootfsBuild");
+      }
+    }
+    assert.deepEqual(all, { answer: 1, iso: 1, prepare: 1, disk: 1, install: 1, extract: 1 });
+
+    await finishJob(env, extract, extractSucceeded);
+    const done = await buildUntil(env, "happy", phaseIs("Succeeded"));
+    assert.equal(succeededCondition(done)?.reason, "Built");
+    assert.deepEqual(
+      done.status?.artifacts?.map((a) => a.location),
+      ["builds/happy/rootfs.cgz", "builds/happy/vmlinuz"],
+    );
+    assert.deepEqual(
+      done.status?.steps?.map((s) => s.name),
+      ["fetch", "install", "extract"],
+    );
+    const image = await env.client.get<RootfsImage>(rootfsImageRef, done.status?.image ?? "");
+    assert.equal(image?.spec.buildKey, done.status?.buildKey);
+    assert.equal(image?.spec.kernelVersion, "6.6.0-28.0.0.34.oe2403.x86_64");
+    assert.deepEqual(image?.spec.storage, { pvc: { namespace: "builds", ...storage.pvc } });
+
+    // The VM, its disk, the answer Secret and (as its only owner) the ISO are let go; the extract Job stays.
+    for (const step of ["install", "disk", "answer", "iso", "prepare"] as const) {
+      for (const child of await childrenOf(env, build, step)) {
+        assert.ok(
+          await goneOrGoing(env, children[step], child),
+          `${step} ${child.metadata.name} is still there`,
+        );
+      }
+    }
+    await eventually(
+      () => goneOrGoing(env, children.install, vm),
+      (gone) => gone,
+    );
+    assert.equal((await childrenOf(env, build, "extract")).length, 1);
+  });
+
+  for (const [reason, exit, expected] of [
+    [
+      "ChecksumMismatch",
+      workerFailure("ChecksumMismatch", "ISO checksum mismatch: expected 0b01, got 9f3c"),
+      /^ISO checksum mismatch: expected 0b01, got 9f3c$/,
+    ],
+    [
+      "DownloadFailed",
+      workerFailure("DownloadFailed", "GET http://mirror/x.iso: 404"),
+      /^GET http:\/\/mirror\/x.iso: 404$/,
+    ],
+    ["DownloadFailed", { exitCode: 137 }, /exited with code 137 \(Error\); see kubectl logs/],
+  ] as const) {
+    test(`prepare failure → ${reason}, exit ${exit.exitCode}`, async () => {
+      const name = `prep-${reason.toLowerCase()}-${exit.exitCode}`;
+      const build = await applyBuild(env, uniqueBuild(name));
+      await finishJob(env, await childOf(env, build, "prepare"), exit);
+      const failed = await buildUntil(env, name, phaseIs("Failed"));
+      assert.equal(succeededCondition(failed)?.reason, reason);
+      assert.match(succeededCondition(failed)?.message ?? "", expected);
+      assert.deepEqual(await childrenOf(env, build, "install"), []);
+    });
+  }
+
+  test("VMI Failed → InstallFailed", async () => {
+    const build = await applyBuild(env, uniqueBuild("vm-fails"));
+    await finishJob(env, await childOf(env, build, "prepare"), prepareSucceeded);
+    await finishVm(env, await childOf(env, build, "install"), "Failed");
+    const failed = await buildUntil(env, "vm-fails", phaseIs("Failed"));
+    assert.equal(succeededCondition(failed)?.reason, "InstallFailed");
+    assert.match(
+      succeededCondition(failed)?.message ?? "",
+      /install VM vm-fails-install-\w+ failed \(GuestCrashed\)/,
+    );
+    assert.deepEqual(await childrenOf(env, build, "extract"), []);
+  });
+
+  test("install past spec.install.timeout → InstallTimeout, and the VM is deleted", async () => {
+    const build = await applyBuild(env, uniqueBuild("slow", set("spec.install.timeout", "30s")));
+    await finishJob(env, await childOf(env, build, "prepare"), prepareSucceeded);
+    const vm = await childOf(env, build, "install");
+    await buildUntil(env, "slow", phaseIs("Installing"));
+    env.clockOffsetMs = 60_000;
+    try {
+      const failed = await buildUntil(env, "slow", phaseIs("Failed"));
+      assert.equal(succeededCondition(failed)?.reason, "InstallTimeout");
+      assert.match(succeededCondition(failed)?.message ?? "", /longer than 30s/);
+    } finally {
+      env.clockOffsetMs = 0;
+    }
+    assert.ok(await goneOrGoing(env, children.install, vm));
+    const disk = await childOf(env, build, "disk");
+    assert.match(disk.metadata.annotations?.[installTimeoutAnnotation] ?? "", /longer than 30s/);
+  });
+
+  for (const [reason, exit] of [
+    ["ExtractFailed", { exitCode: 1, message: "guestfish: cannot open /target/disk.img" }],
+    [
+      "PublishFailed",
+      workerFailure("PublishFailed", "PutObject rootfs.cgz: AccessDenied; check the S3 credentials"),
+    ],
+  ] as const) {
+    test(`extract failure → ${reason}`, async () => {
+      const name = `extract-${reason.toLowerCase()}`;
+      const build = await applyBuild(env, uniqueBuild(name));
+      await finishJob(env, await childOf(env, build, "prepare"), prepareSucceeded);
+      await finishVm(env, await childOf(env, build, "install"), "Succeeded");
+      await finishJob(env, await childOf(env, build, "extract"), exit);
+      const failed = await buildUntil(env, name, phaseIs("Failed"));
+      assert.equal(succeededCondition(failed)?.reason, reason);
+      assert.match(
+        succeededCondition(failed)?.message ?? "",
+        reason === "ExtractFailed" ? /cannot open/ : /AccessDenied/,
+      );
+    });
+  }
+});

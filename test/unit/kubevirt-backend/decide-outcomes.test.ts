@@ -1,0 +1,86 @@
+// decide() beyond the table: what a success reports, and the checks that need their own setup.
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { decide } from "../../../src/controller/kubevirt-backend/index.js";
+import { describeState, messageOf } from "./decide-table.js";
+import {
+  at,
+  condition,
+  emptySnapshot,
+  extracting,
+  extractResult,
+  fixture,
+  pod,
+  prepared,
+} from "./fixtures.js";
+
+describe("decide(): outcomes", () => {
+  test("nowhere to publish: InvalidSpec naming the fields", async () => {
+    const f = await fixture((b) => delete b.spec.storage);
+    const decision = decide(f.ctx, emptySnapshot(), new Date(at(1)));
+    assert.equal(describeState(decision), "failed InvalidSpec");
+    assert.match(messageOf(decision), /spec\.storage\.pvc or spec\.storage\.s3/);
+  });
+
+  test("an ISO whose size is unknown gets a PVC sized for a large DVD", async () => {
+    const f = await fixture();
+    const decision = decide(f.ctx, { ...prepared(f), isoPvc: undefined }, new Date(at(1)));
+    const pvc = decision.actions[0];
+    assert.equal(pvc?.kind, "create");
+    assert.deepEqual((pvc.object.spec as { resources: unknown }).resources, {
+      requests: { storage: "19Gi" },
+    });
+  });
+
+  test("success reports the artifacts, the worker's facts and the step times", async () => {
+    const f = await fixture();
+    const snap = extracting(f, [condition("Complete", 40)]);
+    snap.extractPods = [
+      pod(snap.extractJob as never, { exitCode: 0, message: JSON.stringify(extractResult) }),
+    ];
+    const { state } = decide(f.ctx, snap, new Date(at(41)));
+    assert.equal(state.kind, "succeeded");
+    // PVC locations come relative to the worker's --out; the catalog records them from the claim's root.
+    assert.deepEqual(
+      state.artifacts.map((a) => a.location),
+      ["openeuler/24.03/os/rootfs.cgz"],
+    );
+    assert.equal(state.kernelVersion, "6.6.0-test");
+    assert.equal(state.packageCount, 321);
+    assert.deepEqual(state.storage, extractResult.storage);
+    assert.deepEqual(
+      state.steps?.map((s) => s.name),
+      ["fetch", "install", "extract"],
+    );
+    assert.equal(state.steps?.[1]?.completionTime, at(30));
+  });
+
+  test("without the worker's storage, the catalog records where the Job was told to publish", async () => {
+    const f = await fixture();
+    const snap = extracting(f, [condition("Complete", 40)]);
+    const { storage: _dropped, ...result } = extractResult;
+    const artifacts = [
+      ...result.artifacts,
+      { kind: "tarball", location: "s3://rootfs/os/rootfs.tar.gz", size: 9 },
+    ];
+    const message = JSON.stringify({ ...result, artifacts });
+    snap.extractPods = [pod(snap.extractJob as never, { exitCode: 0, message })];
+    const { state } = decide(f.ctx, snap, new Date(at(41)));
+    assert.equal(state.kind, "succeeded");
+    assert.deepEqual(state.storage, {
+      pvc: { namespace: "builds", claimName: "rootfs-artifacts", subPath: "openeuler/24.03" },
+    });
+    assert.deepEqual(
+      state.artifacts.map((a) => a.location),
+      ["openeuler/24.03/os/rootfs.cgz", "s3://rootfs/os/rootfs.tar.gz"],
+    );
+  });
+
+  test("the extract result's Pod not cached yet: wait for it rather than fail", async () => {
+    const f = await fixture();
+    const decision = decide(f.ctx, extracting(f, [condition("Complete", 9)]), new Date(at(9.5)));
+    assert.equal(describeState(decision), "running extract");
+    const later = decide(f.ctx, extracting(f, [condition("Complete", 9)]), new Date(at(20)));
+    assert.equal(describeState(later), "failed ExtractFailed");
+  });
+});

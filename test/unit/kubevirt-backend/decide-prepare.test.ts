@@ -1,0 +1,96 @@
+// decide() up to the install: the answer Secret, the shared ISO PVC and prepare Job.
+import { describe } from "node:test";
+import { condition, emptySnapshot, job, object, pod, prepared } from "./fixtures.js";
+import { failure, runTable, type Row } from "./decide-table.js";
+
+const rows: Row[] = [
+  {
+    name: "nothing yet: the answer Secret first",
+    snap: emptySnapshot,
+    state: "running fetch",
+    actions: ["create Secret table-answer"],
+  },
+  {
+    name: "no ISO PVC: create it",
+    snap: (f) => ({ ...prepared(f), isoPvc: undefined, prepareJob: undefined, isoSizeBytes: 4e9 }),
+    state: "running fetch",
+    actions: ["create PersistentVolumeClaim rootfs-iso"],
+  },
+  {
+    name: "an ISO PVC another build made: join its owners",
+    snap: (f) => ({
+      ...prepared(f),
+      isoPvc: object("PersistentVolumeClaim", f.names.isoPvc, [f.other]),
+      prepareJob: undefined,
+    }),
+    state: "running fetch",
+    actions: ["addOwner PersistentVolumeClaim rootfs-iso"],
+  },
+  {
+    name: "no prepare Job: create it",
+    snap: (f) => ({ ...prepared(f), prepareJob: undefined }),
+    state: "running fetch",
+    actions: ["create Job rootfs-iso"],
+  },
+  {
+    name: "a prepare Job another build made: join its owners",
+    snap: (f) => ({ ...prepared(f), prepareJob: job(f.names.prepareJob, [f.other]) }),
+    state: "running fetch",
+    actions: ["addOwner Job rootfs-iso"],
+  },
+  {
+    name: "the prepare Job runs: Fetching",
+    snap: (f) => ({ ...prepared(f), prepareJob: job(f.names.prepareJob, [f.shared]) }),
+    state: "running fetch",
+    actions: [],
+    message: /Fetching and remastering/,
+  },
+  {
+    name: "the prepare Job failed with the worker's reason",
+    snap: (f) => {
+      const failedJob = job(f.names.prepareJob, [f.shared], [condition("Failed", 5, "BackoffLimitExceeded")]);
+      return {
+        ...prepared(f),
+        prepareJob: failedJob,
+        preparePods: [pod(failedJob, { message: failure("ChecksumMismatch", "expected a, got b") })],
+      };
+    },
+    state: "failed ChecksumMismatch",
+    actions: [],
+    message: /^expected a, got b$/,
+  },
+  {
+    name: "the prepare Job failed, its Pod not cached yet: wait for it",
+    snap: (f) => ({
+      ...prepared(f),
+      prepareJob: job(f.names.prepareJob, [f.shared], [condition("Failed", 9.5)]),
+    }),
+    state: "running fetch",
+    actions: [],
+  },
+  {
+    name: "the prepare Job failed without a readable reason: DownloadFailed",
+    snap: (f) => {
+      const failedJob = job(f.names.prepareJob, [f.shared], [condition("Failed", 5, "DeadlineExceeded")]);
+      return {
+        ...prepared(f),
+        prepareJob: failedJob,
+        preparePods: [pod(failedJob, { exitCode: 137, reason: "OOMKilled" })],
+      };
+    },
+    state: "failed DownloadFailed",
+    actions: [],
+    message: /DeadlineExceeded.*code 137 \(OOMKilled\).*kubectl logs/,
+  },
+  {
+    name: "a prepare Job that failed before this run started: retried",
+    snap: (f) => ({
+      ...prepared(f),
+      prepareJob: job(f.names.prepareJob, [f.shared], [condition("Failed", -30)]),
+    }),
+    state: "running fetch",
+    actions: ["delete Job rootfs-iso"],
+  },
+];
+
+describe("decide(): before the install", () => runTable(rows));

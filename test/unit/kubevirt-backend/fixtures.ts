@@ -1,0 +1,143 @@
+// Snapshots for decide(): a build context from the manifest fixtures plus children as the caches hold
+// them, each made from a base and modifiers.
+import type { RootfsBuild } from "../../../src/api/rootfsbuild.js";
+import type { Snapshot } from "../../../src/controller/kubevirt-backend/index.js";
+import type {
+  ContainerTermination,
+  JobCondition,
+  ObservedJob,
+  ObservedPod,
+  ObservedVmi,
+} from "../../../src/controller/kubevirt-backend/observed.js";
+import {
+  allChildNames,
+  ownerReference,
+  sharedOwnerReference,
+  type BuildChildren,
+  type BuildContext,
+} from "../../../src/controller/manifests/index.js";
+import type { KubeObject, OwnerReference } from "../../../src/runtime/index.js";
+import { buildNamed, contextFor, namespace } from "../controller-manifests/fixtures.js";
+
+export const runStart = "2026-03-01T10:00:00Z";
+export const at = (minutes: number): string =>
+  new Date(Date.parse(runStart) + minutes * 60_000).toISOString().replace(/\.\d+Z$/, "Z");
+
+export interface Fixture {
+  ctx: BuildContext;
+  names: BuildChildren;
+  own: OwnerReference;
+  shared: OwnerReference;
+  other: OwnerReference;
+}
+
+export async function fixture(...mods: ((b: RootfsBuild) => void)[]): Promise<Fixture> {
+  const build = buildNamed("table");
+  build.status = { startTime: runStart };
+  build.spec.install.timeout = "1h";
+  for (const mod of mods) mod(build);
+  const ctx = await contextFor(build);
+  const other = sharedOwnerReference({
+    ...build,
+    metadata: { ...build.metadata, name: "peer", uid: "peer-uid" },
+  });
+  return {
+    ctx,
+    names: allChildNames(ctx),
+    own: ownerReference(build),
+    shared: sharedOwnerReference(build),
+    other,
+  };
+}
+
+export function object(kind: string, name: string, owners: OwnerReference[], created = at(0)): KubeObject {
+  return {
+    apiVersion: kind === "VirtualMachine" ? "kubevirt.io/v1" : kind === "Job" ? "batch/v1" : "v1",
+    kind,
+    metadata: {
+      name,
+      namespace,
+      uid: `uid-${name}`,
+      resourceVersion: "7",
+      creationTimestamp: created,
+      ownerReferences: owners,
+    },
+  };
+}
+
+export const condition = (type: string, minutes: number, reason?: string): JobCondition => ({
+  type,
+  status: "True",
+  lastTransitionTime: at(minutes),
+  ...(reason && { reason }),
+});
+
+export function job(name: string, owners: OwnerReference[], conditions: JobCondition[] = []): ObservedJob {
+  const complete = conditions.find((c) => c.type === "Complete");
+  return {
+    ...object("Job", name, owners),
+    status: {
+      startTime: at(0),
+      active: conditions.length ? 0 : 1,
+      conditions,
+      ...(complete && { completionTime: complete.lastTransitionTime }),
+    },
+  };
+}
+
+export function pod(forJob: ObservedJob, terminated: Partial<ContainerTermination>): ObservedPod {
+  return {
+    ...object("Pod", `${forJob.metadata.name}-x`, []),
+    status: {
+      phase: terminated.exitCode === 0 ? "Succeeded" : "Failed",
+      containerStatuses: [
+        { name: "worker", state: { terminated: { exitCode: 1, finishedAt: at(5), ...terminated } } },
+      ],
+    },
+  };
+}
+
+export function vmi(vm: KubeObject, phase: string): ObservedVmi {
+  return {
+    ...object("VirtualMachineInstance", vm.metadata.name, []),
+    status: { phase, phaseTransitionTimestamps: [{ phase, phaseTransitionTimestamp: at(30) }] },
+  };
+}
+
+export const emptySnapshot = (): Snapshot => ({ preparePods: [], extractPods: [], stale: [] });
+
+/** The children as they are once the prepare Job succeeded, ready for the install. */
+export function prepared(f: Fixture): Snapshot {
+  return {
+    ...emptySnapshot(),
+    answerSecret: object("Secret", f.names.answerSecret, [f.own]),
+    isoPvc: object("PersistentVolumeClaim", f.names.isoPvc, [f.other, f.shared]),
+    prepareJob: job(f.names.prepareJob, [f.other, f.shared], [condition("Complete", 3)]),
+  };
+}
+
+/** …then the install VM runs. */
+export function installing(f: Fixture, vmCreated = at(4)): Snapshot {
+  return {
+    ...prepared(f),
+    targetPvc: object("PersistentVolumeClaim", f.names.targetDiskPvc, [f.own]),
+    vm: object("VirtualMachine", f.names.installVm, [f.own], vmCreated),
+  };
+}
+
+/** …then the extract Job runs. */
+export function extracting(f: Fixture, conditions: JobCondition[] = []): Snapshot {
+  const snap = installing(f);
+  return {
+    ...snap,
+    vmi: vmi(snap.vm as KubeObject, "Succeeded"),
+    extractJob: job(f.names.extractJob, [f.own], conditions),
+  };
+}
+
+export const extractResult = {
+  artifacts: [{ kind: "cgz", location: "os/rootfs.cgz", size: 1234, sha256: "c".repeat(64) }],
+  kernelVersion: "6.6.0-test",
+  packageCount: 321,
+  storage: { pvc: { namespace, claimName: "rootfs-artifacts", subPath: "os" } },
+};
