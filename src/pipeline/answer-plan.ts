@@ -62,6 +62,6 @@ export function bootArgsOf(plan: AnswerPlan, isoLabel: string): BootArgEdit {
   return bootArgsFor(plan.profile, plan.profile.arch, { answerVolumeLabel, isoLabel });
 }
 
-function profileIdOf(profile: InstallerProfile): string {
+export function profileIdOf(profile: InstallerProfile): string {
   return `${profile.kind}/${profile.distro}/${profile.release}/${profile.arch}`;
 }

@@ -7,6 +7,7 @@ import { operatorCommand } from "./operator.js";
 import { remasterCommand } from "./remaster.js";
 import { validateCommand } from "./validate.js";
 import { verifyCommand } from "./verify.js";
+import { workerCommand } from "./worker.js";
 
 export const commands: Command[] = [
   buildCommand,
@@ -17,4 +18,5 @@ export const commands: Command[] = [
   operatorCommand,
   validateCommand,
   crdsCommand,
+  workerCommand,
 ];

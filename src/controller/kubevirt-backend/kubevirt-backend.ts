@@ -61,6 +61,7 @@ export class KubevirtBackend implements BuildBackend {
       build: run.build,
       key: run.key,
       isoKey: isoKeyFor(run.sourceSHA256, run.plan),
+      sourceSHA256: run.sourceSHA256,
       plan: run.plan,
       config: this.opts.config,
     };

@@ -40,6 +40,7 @@ export function buildConfigJson(ctx: BuildContext): string {
     spec,
     key: ctx.key,
     isoKey: ctx.isoKey,
+    sourceSHA256: ctx.sourceSHA256,
   };
   return `${JSON.stringify(config, null, 2)}\n`;
 }

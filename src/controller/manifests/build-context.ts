@@ -13,6 +13,8 @@ export interface BuildContext {
    * same isoKey in a namespace share one remastered ISO (PVC + prepare Job).
    */
   isoKey: string;
+  /** sha256 of the source ISO; the worker records it in the manifest. */
+  sourceSHA256: string;
   plan: AnswerPlan;
   config: OperatorConfig;
 }

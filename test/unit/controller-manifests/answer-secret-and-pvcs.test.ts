@@ -44,6 +44,7 @@ describe("answer Secret", () => {
       spec: JSON.parse(JSON.stringify(ctx.build.spec)) as unknown,
       key: ctx.key,
       isoKey: ctx.isoKey,
+      sourceSHA256: ctx.sourceSHA256,
     });
   });
 

@@ -108,6 +108,7 @@ export async function contextFor(
     build,
     key: opts.key ?? buildKey,
     isoKey: opts.isoKey ?? isoKey,
+    sourceSHA256: "f".repeat(64),
     plan: await planAnswerFile(build.spec, stubRefs),
     config: opts.config ?? operatorConfig({ storageClassName: "fast-local" }),
   };
