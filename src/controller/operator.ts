@@ -17,7 +17,7 @@ export interface OperatorOptions {
   backend:
     | { kind: "local"; storageDir: string; cacheDir: string; accel?: AcceleratorRequest }
     | { kind: "kubevirt" }
-    | { kind: "custom"; backend: BuildBackend };
+    | { kind: "custom"; wire: (manager: Manager) => BackendWiring };
   kubeconfig?: string;
   healthAddress?: string | false;
   leaderElection: boolean;
@@ -69,7 +69,13 @@ export async function startOperator(opts: OperatorOptions): Promise<Manager> {
   return manager;
 }
 
-function backendFor(opts: OperatorOptions, manager: Manager): { backend: BuildBackend; watches: Watch[] } {
+/** A backend and the watches on its children that wake the builds owning them. */
+export interface BackendWiring {
+  backend: BuildBackend;
+  watches: Watch[];
+}
+
+function backendFor(opts: OperatorOptions, manager: Manager): BackendWiring {
   switch (opts.backend.kind) {
     case "local":
       return { backend: new LocalBackend({ ...opts.backend, log: manager.log }), watches: [] };
@@ -77,6 +83,6 @@ function backendFor(opts: OperatorOptions, manager: Manager): { backend: BuildBa
       // Caches of the Secrets, PVCs, Jobs, Pods, VMs and VMIs the operator made; a change wakes the owning builds.
       return wireKubevirtBackend(manager, { config: opts.config });
     case "custom":
-      return { backend: opts.backend.backend, watches: [] };
+      return opts.backend.wire(manager);
   }
 }

@@ -35,7 +35,7 @@ describe("RootfsBuild reconciler on a real apiserver", () => {
     backend = new ScriptedBackend();
     operator = await startOperator({
       config: operatorConfigSchema.parse({ namespace: "rootfs-system" }),
-      backend: { kind: "custom", backend },
+      backend: { kind: "custom", wire: () => ({ backend, watches: [] }) },
       kubeconfig: cp.kubeconfigPath,
       healthAddress: false,
       leaderElection: false,

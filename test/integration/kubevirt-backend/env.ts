@@ -3,22 +3,16 @@
 import path from "node:path";
 import { stringify } from "yaml";
 import type { RootfsBuild } from "../../../src/api/rootfsbuild.js";
-import type { RootfsImage } from "../../../src/api/rootfsimage.js";
-import { apiRefs } from "../../../src/controller/api-refs.js";
-import { BuildReconciler } from "../../../src/controller/build-reconciler.js";
-import { KeyClaims } from "../../../src/controller/claim.js";
 import { operatorConfigSchema } from "../../../src/controller/config.js";
+import { startOperator as startRootfsOperator } from "../../../src/controller/operator.js";
 import { wireKubevirtBackend } from "../../../src/controller/kubevirt-backend/index.js";
-import { OperatorMetrics } from "../../../src/controller/metrics.js";
-import { rootfsBuildRef, rootfsImageRef } from "../../../src/controller/resources.js";
+import { rootfsBuildRef } from "../../../src/controller/resources.js";
 import {
   KubeClient,
-  Manager,
   coreRefs,
   createLogger,
-  objectKey,
   silentLogger,
-  watch,
+  type Manager,
 } from "../../../src/runtime/index.js";
 import { installCrds, startControlPlane, type ControlPlane } from "../../harness/control-plane.js";
 import { inNamespace, rootfsBuild, set, type Manifest, type Modifier } from "../../helpers/builds.js";
@@ -67,50 +61,32 @@ export async function startEnv(): Promise<Env> {
   };
 }
 
-/** The operator process: the RootfsBuild controller with the kubevirt backend, as operator.ts wires it. */
+/** The operator process: the RootfsBuild controller with the kubevirt backend, wired by operator.ts. */
 export async function startOperator(env: Env): Promise<Manager> {
   // TEST_LOG=info (or debug) shows what the operator did.
   const log = process.env.TEST_LOG ? createLogger({ level: process.env.TEST_LOG }) : silentLogger();
-  const manager = new Manager({ kubeconfig: env.cp.kubeconfigPath, healthAddress: false, log });
-  const builds = manager.addInformer<RootfsBuild>(rootfsBuildRef);
-  const images = manager.addInformer<RootfsImage>(rootfsImageRef);
   const config = operatorConfigSchema.parse({
     namespace: operatorNamespace,
     defaultStorage: { pvc: { claimName: storageClaim } },
   });
-  const kubevirt = wireKubevirtBackend(manager, {
+  return startRootfsOperator({
     config,
-    pollIntervalMs: 250,
-    isoSize: () => Promise.resolve(4_400_000_000),
-    now: () => new Date(Date.now() + env.clockOffsetMs),
-  });
-  const reconciler = new BuildReconciler({
-    client: manager.client,
-    backend: kubevirt.backend,
-    claims: new KeyClaims(manager.client, config.namespace),
-    builds,
-    images,
-    metrics: new OperatorMetrics(manager.metrics.registry, () => builds.list()),
-    events: manager.eventRecorder("rootfs-operator"),
-    refsFor: (ns) => apiRefs(manager.client, ns),
-  });
-  manager.addController({
-    name: "rootfsbuild",
-    reconciler,
+    kubeconfig: env.cp.kubeconfigPath,
+    healthAddress: false,
+    leaderElection: false,
     workers: 4,
-    watches: [
-      watch(builds),
-      watch(images, (image) =>
-        builds
-          .list()
-          .filter((b) => b.status?.buildKey === image.spec.buildKey)
-          .map(objectKey),
-      ),
-      ...kubevirt.watches,
-    ],
+    log,
+    backend: {
+      kind: "custom",
+      wire: (manager) =>
+        wireKubevirtBackend(manager, {
+          config,
+          pollIntervalMs: 250,
+          isoSize: () => Promise.resolve(4_400_000_000),
+          now: () => new Date(Date.now() + env.clockOffsetMs),
+        }),
+    },
   });
-  await manager.start();
-  return manager;
 }
 
 let isoSeq = 0;
