@@ -45,7 +45,12 @@ export const verifyCommand: Command = {
 
 /** A manifest path, a flat output directory, or a compass-ci root (its newest build). */
 async function findManifest(target: string): Promise<{ manifest: Manifest; root: string }> {
-  if (target.endsWith(".json")) return load(target, path.resolve(path.dirname(target), await rootOf(target)));
+  if (target.endsWith(".json")) {
+    const manifest = await load(target);
+    // compass-ci manifests sit in builds/<distro>/<arch>/<tree>/, four levels below the output root.
+    const up = manifest.layout === "compass-ci" ? "../../../.." : ".";
+    return { manifest, root: path.resolve(path.dirname(target), up) };
+  }
   const flat = await readManifest(path.join(target, "manifest.json"));
   if (flat) return { manifest: flat, root: target };
   const builds: string[] = [];
@@ -54,21 +59,16 @@ async function findManifest(target: string): Promise<{ manifest: Manifest; root:
       for (const build of await listDir(path.join(target, "builds", distro, arch)))
         builds.push(path.join(target, "builds", distro, arch, build, "manifest.json"));
   const newest = builds.sort().at(-1);
-  if (!newest)
+  if (!newest) {
     throw new Error(
       `${target} holds no manifest.json: point rootfs verify at a rootfs build --out directory`,
     );
-  return load(newest, target);
+  }
+  return { manifest: await load(newest), root: target };
 }
 
-async function load(file: string, root: string): Promise<{ manifest: Manifest; root: string }> {
+async function load(file: string): Promise<Manifest> {
   const manifest = await readManifest(file);
   if (!manifest) throw new Error(`${file} is not a rootfs manifest`);
-  return { manifest, root };
-}
-
-/** compass-ci manifests sit in builds/<distro>/<arch>/<tree>/, four levels below the output root. */
-async function rootOf(manifestFile: string): Promise<string> {
-  const manifest = await readManifest(manifestFile);
-  return manifest?.layout === "compass-ci" ? "../../../.." : ".";
+  return manifest;
 }
