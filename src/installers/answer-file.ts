@@ -19,6 +19,20 @@ export interface AnswerFile {
   files: AnswerFileEntry[];
 }
 
+/** The file each installer is pointed at. */
+export function answerFileNameFor(profile: InstallerProfile): AnswerFile["fileName"] {
+  switch (profile.kind) {
+    case "kickstart":
+      return "ks.cfg";
+    case "preseed":
+      return "preseed.cfg";
+    case "autoinstall":
+      return "user-data";
+    default:
+      return assertNever(profile);
+  }
+}
+
 /**
  * The answer file that installs `request` unattended on one disk, powering the VM off at the end: ours with
  * the user's fragments merged in, or the user's own file with what an unattended build needs added. Throws

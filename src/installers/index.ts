@@ -10,7 +10,7 @@ export type {
   PreseedProfile,
 } from "./profile.js";
 export { profileFor } from "./profile-for.js";
-export { answerFileFor, type AnswerFile, type AnswerFileEntry } from "./answer-file.js";
+export { answerFileFor, answerFileNameFor, type AnswerFile, type AnswerFileEntry } from "./answer-file.js";
 export { answerVolumeFor, type AnswerVolume } from "./answer-volume.js";
 export { bootArgsFor, type BootArgEdit, type BootLabels } from "./boot-args.js";
 export { failureSignaturesFor, progressPatternsFor, successMarkerFor } from "./console-signals.js";

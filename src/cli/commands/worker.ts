@@ -2,12 +2,17 @@ import { readdir, readFile, rename, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
+import { osIdentity } from "../../api/common.js";
 import { rootfsBuild } from "../../api/rootfsbuild.js";
+import { source } from "../../api/rootfsbuild-spec.js";
+import { prepareConfigKey } from "../../controller/manifests/index.js";
 import { parseWith } from "../../api/validate.js";
 import { terminationMessageLimit } from "../../controller/kubevirt-backend/worker-results.js";
-import { answerVolumeFor, profileFor } from "../../installers/index.js";
+import { answerFileNameFor, answerVolumeFor, profileFor } from "../../installers/index.js";
 import { profileIdOf, type AnswerPlan } from "../../pipeline/answer-plan.js";
 import { extractAndPublish } from "../../pipeline/local-outputs.js";
+import { publishToS3 } from "../../pipeline/s3-publish.js";
+import { s3TargetFromEnv } from "../../steps/publish/s3/index.js";
 import { StepRunner } from "../../pipeline/step-runner.js";
 import { fetchVerified } from "../../steps/fetch/index.js";
 import { StepFailure } from "../../steps/failure.js";
@@ -16,18 +21,21 @@ import { remasterForPlan } from "../../steps/remaster.js";
 import { UsageError, type Command } from "../command.js";
 import { ProgressPrinter } from "../progress-printer.js";
 
-// The commands the cluster backend's Jobs run. Each reads the build from /config (the answer Secret)
-// and ends by writing one JSON object to its --result file (the Pod's termination message).
+// The commands the cluster backend's Jobs run. Each reads its configuration from /config (prepare: the
+// prepare Secret, shared by every build of the ISO; extract: the build's answer Secret) and ends by
+// writing one JSON object to its --result file (the Pod's termination message).
 
 const buildConfig = rootfsBuild.extend({ key: z.string(), isoKey: z.string(), sourceSHA256: z.string() });
-const answerFileNames = ["ks.cfg", "preseed.cfg", "user-data"] as const;
+const prepareConfig = z.object({ source, os: osIdentity, isoKey: z.string(), sourceSHA256: z.string() });
 
 export const workerCommand: Command = {
   name: "worker",
   summary: "Run one cluster step (prepare | extract) inside a worker Job",
   usage:
-    "rootfs worker prepare --config /config/build.json --out /iso/disk.img [--result FILE]\n" +
-    "       rootfs worker extract --config /config/build.json --disk /target/disk.img --out /output [--result FILE]",
+    "rootfs worker prepare --config /config/prepare.json --out /iso/disk.img [--result FILE]\n" +
+    "       rootfs worker extract --config /config/build.json --disk /target/disk.img --out /output [--output-ephemeral] [--result FILE]\n" +
+    "extract uploads to S3 when ROOTFS_S3_BUCKET is set (with ROOTFS_S3_PREFIX, ROOTFS_S3_REGION, ROOTFS_S3_ENDPOINT,\n" +
+    "ROOTFS_S3_FORCE_PATH_STYLE, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY); --output-ephemeral publishes only what reached S3.",
   async run(args) {
     const [step, ...rest] = args;
     const { values } = parseArgs({
@@ -38,17 +46,29 @@ export const workerCommand: Command = {
         disk: { type: "string" },
         result: { type: "string", default: "/dev/termination-log" },
         cache: { type: "string", default: "/tmp/rootfs-cache" },
+        "output-ephemeral": { type: "boolean", default: false },
       },
     });
     if (!values.config || !values.out) throw new UsageError("--config and --out are required");
-    const config = parseWith(buildConfig, JSON.parse(await readFile(values.config, "utf8")), values.config);
+    const json: unknown = JSON.parse(await readFile(values.config, "utf8"));
     const printer = new ProgressPrinter();
     try {
       const result =
         step === "prepare"
-          ? await prepare(config, path.dirname(values.config), values.out, values.cache, printer)
+          ? await prepare(
+              parseWith(prepareConfig, json, values.config),
+              path.dirname(values.config),
+              values.out,
+              values.cache,
+              printer,
+            )
           : step === "extract"
-            ? await extract(config, values.disk, values.out, printer)
+            ? await extract(parseWith(buildConfig, json, values.config), {
+                disk: values.disk,
+                out: values.out,
+                ephemeral: values["output-ephemeral"],
+                printer,
+              })
             : usage(`unknown worker step "${step ?? ""}": use prepare or extract`);
       await writeResult(values.result, result);
       return 0;
@@ -63,15 +83,16 @@ export const workerCommand: Command = {
 };
 
 type BuildConfig = z.output<typeof buildConfig>;
+type PrepareConfig = z.output<typeof prepareConfig>;
 
 async function prepare(
-  config: BuildConfig,
+  config: PrepareConfig,
   configDir: string,
   out: string,
   cacheDir: string,
   printer: ProgressPrinter,
 ) {
-  const iso = config.spec.source.iso;
+  const iso = config.source.iso;
   if (!iso) throw new StepFailure("InvalidSpec", "The cluster backend builds from spec.source.iso only");
   const steps = new StepRunner(printer.listener);
   const fetched = await steps.run("fetch", `Fetching ${iso.url}`, () =>
@@ -93,8 +114,15 @@ async function prepare(
   return { sourceSHA256: fetched.sha256, volumeId: remastered.volumeId, steps: completed(steps) };
 }
 
-async function extract(config: BuildConfig, disk: string | undefined, out: string, printer: ProgressPrinter) {
+async function extract(
+  config: BuildConfig,
+  opts: { disk?: string; out: string; ephemeral: boolean; printer: ProgressPrinter },
+) {
+  const { disk, out, printer } = opts;
   if (!disk) throw new UsageError("--disk is required for extract");
+  const s3 = s3TargetFromEnv(process.env);
+  if (opts.ephemeral && !s3)
+    throw new UsageError("--output-ephemeral needs ROOTFS_S3_BUCKET: the outputs would go nowhere");
   const steps = new StepRunner(printer.listener);
   const { manifest } = await extractAndPublish({
     build: config,
@@ -105,34 +133,36 @@ async function extract(config: BuildConfig, disk: string | undefined, out: strin
     steps,
     onProgress: printer.listener,
   });
+  const uploaded = s3 ? await publishToS3(s3, out, manifest, printer.listener) : [];
   return {
-    artifacts: manifest.artifacts,
+    artifacts: [...(opts.ephemeral ? [] : manifest.artifacts), ...uploaded],
     kernelVersion: manifest.kernelVersion,
     packageCount: manifest.packageCount,
     steps: completed(steps),
   };
 }
 
-/** The answer plan from the files the answer Secret holds: the worker never sees the password Secret. */
-async function planFromConfig(config: BuildConfig, configDir: string): Promise<AnswerPlan> {
-  const { distro, release, arch } = config.spec.os;
+/**
+ * The answer plan as far as the remaster needs it: the profile shapes the boot arguments, and the
+ * prepare Secret holds the answer files only when the ISO embeds them (the worker never sees the password
+ * Secret; a root password is already in those files).
+ */
+async function planFromConfig(config: PrepareConfig, configDir: string): Promise<AnswerPlan> {
+  const { distro, release, arch } = config.os;
   const profile = profileFor(distro, release, arch);
-  const names = (await readdir(configDir)).filter((n) => !n.startsWith(".") && n !== "build.json");
+  const volume = answerVolumeFor(profile);
+  const names = (await readdir(configDir)).filter((n) => !n.startsWith(".") && n !== prepareConfigKey);
   const files = await Promise.all(
     names.map(async (n) => ({ path: n, content: await readFile(path.join(configDir, n), "utf8") })),
   );
-  const fileName = answerFileNames.find((n) => names.includes(n));
-  if (!fileName)
-    throw new StepFailure(
-      "AnswerFileInvalid",
-      `No answer file (${answerFileNames.join(", ")}) in ${configDir}`,
-    );
-  // The root password is already in the answer files; the worker needs only what shapes the ISO.
+  const fileName = answerFileNameFor(profile);
+  if (volume.kind === "embedded" && !names.includes(fileName))
+    throw new StepFailure("AnswerFileInvalid", `No ${fileName} to embed in ${configDir}`);
   return {
     profile,
     profileId: profileIdOf(profile),
     answerFile: { fileName, files },
-    volume: answerVolumeFor(profile),
+    volume,
     rootPassword: { kind: "locked" },
   };
 }

@@ -7,9 +7,10 @@ import {
   installVm,
   isoPvc,
   prepareJob,
-  resolveStorage,
+  prepareSecret,
   targetDiskPvc,
   type BuildContext,
+  type ResolvedStorage,
 } from "../manifests/index.js";
 import type { Action } from "./actions.js";
 import {
@@ -41,8 +42,8 @@ export const fallbackIsoSizeBytes = 16 * 2 ** 30;
  * from the end of the pipeline backwards, so an outcome, once reached, is what every later pass decides
  * again (after a restart, or when a status write lost a race and the pass reruns).
  */
-export function decide(ctx: BuildContext, snap: Snapshot, now: Date): Decision {
-  const decision = nextStep(ctx, snap, now);
+export function decide(ctx: BuildContext, storage: ResolvedStorage, snap: Snapshot, now: Date): Decision {
+  const decision = nextStep(ctx, storage, snap, now);
   const { state } = decision;
   return {
     state: state.kind === "running" ? { ...state, steps: stepTimes(snap, {}) } : state,
@@ -51,7 +52,7 @@ export function decide(ctx: BuildContext, snap: Snapshot, now: Date): Decision {
   };
 }
 
-function nextStep(ctx: BuildContext, snap: Snapshot, now: Date): Decision {
+function nextStep(ctx: BuildContext, storage: ResolvedStorage, snap: Snapshot, now: Date): Decision {
   const names = allChildNames(ctx);
   const uid = ctx.build.metadata.uid ?? "";
   const { timeout } = ctx.build.spec.install;
@@ -60,13 +61,9 @@ function nextStep(ctx: BuildContext, snap: Snapshot, now: Date): Decision {
   const extraction = extract && jobOutcome(extract);
   const vmiPhase = vmi?.status?.phase;
   const timedOut = snap.targetPvc?.metadata.annotations?.[installTimeoutAnnotation];
-  let storage;
-  try {
-    storage = resolveStorage(ctx.build, ctx.config);
-  } catch (err) {
-    // Nowhere to publish: the spec (or the operator's defaultStorage) must say where.
-    return failed("InvalidSpec", err instanceof Error ? err.message : String(err));
-  }
+  // The storage PVC is missing: wait for it rather than install a disk there is nowhere to publish.
+  const waitForStorage =
+    snap.storagePvcFound === false && storage.pvc && waitingForStoragePvc(ctx, storage.pvc);
 
   // The extract Job succeeded: its result is the build's outcome, and the temporary children go.
   if (extraction?.phase === "succeeded") return extracted(ctx, snap, storage, extraction, now);
@@ -76,16 +73,15 @@ function nextStep(ctx: BuildContext, snap: Snapshot, now: Date): Decision {
   // The install timed out on an earlier pass: the build stays failed, and its VM goes.
   if (timedOut !== undefined)
     return failed("InstallTimeout", timedOut, ...deleteIfPresent(virtualMachineRef, vm));
-  // No answer Secret: the worker Jobs read build.json from it, the VM its answer volume.
-  if (!snap.answerSecret)
-    return running("fetch", "Created the answer Secret", create(coreRefs.secret, answerSecret(ctx)));
   // The extract Job runs.
   if (extract) return running("extract", `Extracting the installed disk (Job ${names.extractJob})`);
   // The install VM is being deleted by someone else: wait for it to go, then make a new one.
   if (vm?.metadata.deletionTimestamp) return running("install", `Waiting for VM ${names.installVm} to go`);
-  // The installer powered the VM off: extract the installed disk.
+  // The installer powered the VM off: extract the installed disk, once there is somewhere to put it.
   if (vm && vmiPhase === "Succeeded")
-    return running("extract", "Install finished", create(coreRefs.job, extractJob(ctx, { storage })));
+    return waitForStorage
+      ? running("extract", waitForStorage)
+      : running("extract", "Install finished", create(coreRefs.job, extractJob(ctx, { storage })));
   // The VM failed: InstallFailed, with the console lines that say why.
   if (vm && vmi && vmiPhase === "Failed")
     return failed("InstallFailed", installFailedMessage(ctx.plan.profile, vmi, snap.consoleTail));
@@ -103,6 +99,8 @@ function nextStep(ctx: BuildContext, snap: Snapshot, now: Date): Decision {
       "install",
       `Installing in VM ${vm.metadata.name} (${vmiPhase ?? "starting"}); times out after ${timeout}`,
     );
+  // Nothing started yet needs the storage PVC's absence to be fixed first.
+  if (waitForStorage && !snap.isoPvc) return running("fetch", waitForStorage);
   // The ISO PVC is being deleted (its last owner let it go): wait, then make a new one.
   if (snap.isoPvc?.metadata.deletionTimestamp)
     return running("fetch", `Waiting for the old ISO PVC ${names.isoPvc} to go`);
@@ -119,9 +117,14 @@ function nextStep(ctx: BuildContext, snap: Snapshot, now: Date): Decision {
   // The prepare Job is being deleted: wait, then make a new one.
   if (prepare?.metadata.deletionTimestamp)
     return running("fetch", `Waiting for the old prepare Job ${names.prepareJob} to go`);
-  // No prepare Job: create it.
+  // No prepare Job: create it, after the Secret it reads (owned by the ISO PVC, so it goes with it).
   if (!prepare || !prepared)
-    return running("fetch", "Created the prepare Job", create(coreRefs.job, prepareJob(ctx)));
+    return running(
+      "fetch",
+      "Created the prepare Job",
+      create(coreRefs.secret, prepareSecret(ctx, snap.isoPvc)),
+      create(coreRefs.job, prepareJob(ctx)),
+    );
   // The shared prepare Job does not name this build: join its owners, like the ISO PVC's.
   if (!ownedBy(prepare, uid))
     return running("fetch", "Sharing the prepare Job", joinOwners(coreRefs.job, prepare));
@@ -141,9 +144,26 @@ function nextStep(ctx: BuildContext, snap: Snapshot, now: Date): Decision {
       "fetch",
       `Fetching and remastering the ISO (Job ${names.prepareJob}${prepared.active ? "" : ", starting"})`,
     );
-  // The unattended ISO is ready: create the target disk and the install VM.
-  const disk = snap.targetPvc ? [] : [create(coreRefs.pvc, targetDiskPvc(ctx))];
-  return running("install", "Created the install VM", ...disk, create(virtualMachineRef, installVm(ctx)));
+  // The unattended ISO is ready, but the outputs have nowhere to go yet.
+  if (waitForStorage) return running("install", waitForStorage);
+  // The unattended ISO is ready: create the target disk first, since the answer Secret depends on it.
+  if (!snap.targetPvc)
+    return running("install", "Created the target disk", create(coreRefs.pvc, targetDiskPvc(ctx)));
+  // Then the VM, after the answer Secret it mounts (owned by the disk, so it goes with the disk).
+  return running(
+    "install",
+    "Created the install VM",
+    create(coreRefs.secret, answerSecret(ctx, snap.targetPvc)),
+    create(virtualMachineRef, installVm(ctx)),
+  );
+}
+
+function waitingForStoragePvc(ctx: BuildContext, pvc: { claimName: string }): string {
+  const namespace = ctx.build.metadata.namespace ?? "";
+  return (
+    `Waiting for PersistentVolumeClaim ${namespace}/${pvc.claimName}, where the outputs go: ` +
+    "create it, or point spec.storage.pvc.claimName (or the operator's defaultStorage) at an existing one"
+  );
 }
 
 function isBefore(time: string | undefined, other: string | undefined): boolean {

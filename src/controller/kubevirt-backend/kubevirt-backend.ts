@@ -1,15 +1,16 @@
 import type { RootfsBuild } from "../../api/rootfsbuild.js";
-import type { KubeClient, Logger } from "../../runtime/index.js";
+import { coreRefs, isNotFound, type KubeClient, type Logger } from "../../runtime/index.js";
+import { errorText } from "../../steps/files.js";
 import type { BackendState, BuildBackend, BuildRun } from "../backend.js";
 import type { OperatorConfig } from "../config.js";
-import type { BuildContext } from "../manifests/index.js";
+import { resolveStorage, type BuildContext, type ResolvedStorage } from "../manifests/index.js";
 import { act } from "./act.js";
 import { podLogConsoleTail, type ConsoleTailReader } from "./console-tail.js";
 import { decide } from "./decide.js";
 import { retire } from "./decision.js";
 import { isoKeyFor } from "./iso-key.js";
 import { httpIsoSize, type IsoSizeProbe } from "./iso-size.js";
-import { observe, type ChildInformers } from "./observe.js";
+import { observe, type ChildInformers, type ObserveDeps } from "./observe.js";
 import { OwnedChildren } from "./owned-children.js";
 
 export interface KubevirtBackendOptions {
@@ -40,9 +41,9 @@ export class KubevirtBackend implements BuildBackend {
   private readonly now: () => Date;
 
   constructor(private readonly opts: KubevirtBackendOptions) {
-    const { secrets, pvcs, jobs, vms } = opts.informers;
+    const { pvcs, jobs, vms } = opts.informers;
     this.pollIntervalMs = opts.pollIntervalMs ?? 15_000;
-    this.owned = new OwnedChildren([secrets, pvcs, jobs, vms]);
+    this.owned = new OwnedChildren([pvcs, jobs, vms]);
     this.isoSize = opts.isoSize ?? httpIsoSize();
     this.consoleTail = opts.consoleTail ?? podLogConsoleTail(opts.client, opts.informers.pods, opts.log);
     this.now = opts.now ?? (() => new Date());
@@ -65,25 +66,36 @@ export class KubevirtBackend implements BuildBackend {
       plan: run.plan,
       config: this.opts.config,
     };
+    let storage: ResolvedStorage;
+    try {
+      storage = resolveStorage(run.build, this.opts.config);
+    } catch (err) {
+      // Nowhere to publish: the spec (or the operator's defaultStorage) must say where.
+      return { kind: "failed", reason: "InvalidSpec", message: errorText(err) };
+    }
     const now = this.now();
-    const { informers } = this.opts;
-    const snapshot = await observe(
-      ctx,
-      { informers, owned: this.owned, isoSize: this.isoSize, consoleTail: this.consoleTail },
-      now,
-    );
-    const decision = decide(ctx, snapshot, now);
-    await act(this.opts.client, run.build, decision.actions, this.logFor(run.build));
+    const snapshot = await observe(ctx, storage, this.observeDeps, now);
+    const decision = decide(ctx, storage, snapshot, now);
+    await act(this.opts.client, run.build, decision.actions, run.log);
     return decision.state;
   }
 
   /** Deletes the build's own children and releases the shared ones (deleted when no other build owns them). */
-  async cleanup(build: RootfsBuild): Promise<void> {
+  async cleanup(build: RootfsBuild, log: Logger): Promise<void> {
     const uid = build.metadata.uid ?? "";
-    await act(this.opts.client, build, retire(uid, this.owned.of(uid)), this.logFor(build));
+    await act(this.opts.client, build, retire(uid, this.owned.of(uid)), log);
   }
 
-  private logFor(build: RootfsBuild): Logger {
-    return this.opts.log.child({ namespace: build.metadata.namespace, name: build.metadata.name });
+  private get observeDeps(): ObserveDeps {
+    const { informers, client } = this.opts;
+    const pvcExists = (namespace: string, name: string) =>
+      client.get(coreRefs.pvc, name, namespace).then(
+        () => true,
+        (err: unknown) => {
+          if (isNotFound(err)) return false;
+          throw err;
+        },
+      );
+    return { informers, owned: this.owned, isoSize: this.isoSize, consoleTail: this.consoleTail, pvcExists };
   }
 }

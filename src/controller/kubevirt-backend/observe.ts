@@ -1,6 +1,12 @@
 import { parseDuration } from "../../api/quantity.js";
 import type { Informer, KubeObject } from "../../runtime/index.js";
-import { allChildNames, namespaceOf, type BuildChildren, type BuildContext } from "../manifests/index.js";
+import {
+  allChildNames,
+  namespaceOf,
+  type BuildChildren,
+  type BuildContext,
+  type ResolvedStorage,
+} from "../manifests/index.js";
 import type { ConsoleTailReader } from "./console-tail.js";
 import { ownedBy } from "./decision.js";
 import { installTimedOut } from "./install-outcome.js";
@@ -12,7 +18,6 @@ import type { OwnedChild, Snapshot } from "./snapshot.js";
 
 /** The caches the backend reads children from (label-selected: only objects the operator made). */
 export interface ChildInformers {
-  secrets: Informer;
   pvcs: Informer;
   jobs: Informer<ObservedJob>;
   pods: Informer<ObservedPod>;
@@ -25,15 +30,22 @@ export interface ObserveDeps {
   owned: OwnedChildren;
   isoSize: IsoSizeProbe;
   consoleTail: ConsoleTailReader;
+  /** Whether a PVC exists: the storage PVC is the user's, so it is not in the label-selected caches. */
+  pvcExists: (namespace: string, name: string) => Promise<boolean>;
 }
 
 /**
- * Gathers the build's children from the caches. Only two things leave the process, and only when
- * decide() will need them: the ISO's size (no ISO PVC yet) and the console tail (the install failed
- * or timed out).
+ * Gathers the build's children from the caches. Only three things leave the process, and only when
+ * decide() will need them: the ISO's size (no ISO PVC yet), whether the storage PVC exists (before the
+ * install and before the extract) and the console tail (the install failed or timed out).
  */
-export async function observe(ctx: BuildContext, deps: ObserveDeps, now: Date): Promise<Snapshot> {
-  const { secrets, pvcs, jobs, pods, vms, vmis } = deps.informers;
+export async function observe(
+  ctx: BuildContext,
+  storage: ResolvedStorage,
+  deps: ObserveDeps,
+  now: Date,
+): Promise<Snapshot> {
+  const { pvcs, jobs, pods, vms, vmis } = deps.informers;
   const names = allChildNames(ctx);
   const namespace = namespaceOf(ctx);
   const cached = <T extends KubeObject>(informer: Informer<T>, name: string) =>
@@ -46,7 +58,6 @@ export async function observe(ctx: BuildContext, deps: ObserveDeps, now: Date): 
   const prepareJob = cached(jobs, names.prepareJob);
   const extractJob = cached(jobs, names.extractJob);
   const snapshot: Snapshot = {
-    answerSecret: cached(secrets, names.answerSecret),
     isoPvc: cached(pvcs, names.isoPvc),
     prepareJob,
     preparePods: finishedPods(prepareJob),
@@ -64,6 +75,9 @@ export async function observe(ctx: BuildContext, deps: ObserveDeps, now: Date): 
   }
   const vmi = snapshot.vmi;
   const phase = vmi?.status?.phase;
+  if (storage.pvc && !extractJob && (!vm || phase === "Succeeded")) {
+    snapshot.storagePvcFound = await deps.pvcExists(namespace, storage.pvc.claimName);
+  }
   const timedOut =
     vm !== undefined && installTimedOut(vm, parseDuration(ctx.build.spec.install.timeout), now);
   if (vmi && !extractJob && (phase === "Failed" || (phase !== "Succeeded" && timedOut))) {

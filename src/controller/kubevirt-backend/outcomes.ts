@@ -75,15 +75,14 @@ function published(ctx: BuildContext, storage: ResolvedStorage, result: ExtractR
 }
 
 /**
- * The VM, its disk and the answer Secret are not needed once the outputs are published, nor is this
- * build's share of the ISO. The extract Job stays: its Pod holds the result a repeated pass reads again.
+ * The VM and its disk (with the answer Secret, which the disk owns) are not needed once the outputs are
+ * published, nor is this build's share of the ISO. The extract Job stays: its Pod holds the result a repeated pass reads again.
  */
 function removeTemporaries(ctx: BuildContext, snap: Snapshot): Action[] {
   const uid = ctx.build.metadata.uid ?? "";
   return [
     ...deleteIfPresent(virtualMachineRef, snap.vm),
     ...deleteIfPresent(coreRefs.pvc, snap.targetPvc),
-    ...deleteIfPresent(coreRefs.secret, snap.answerSecret),
     ...releaseIfOwned(coreRefs.job, snap.prepareJob, uid),
     ...releaseIfOwned(coreRefs.pvc, snap.isoPvc, uid),
   ];

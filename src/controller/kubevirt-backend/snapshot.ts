@@ -9,7 +9,6 @@ export interface OwnedChild {
 
 /** Everything decide() looks at: the build's children as the informer caches hold them. */
 export interface Snapshot {
-  answerSecret?: KubeObject;
   isoPvc?: KubeObject;
   /** Size of the source ISO (HEAD of its URL), looked up only while there is no ISO PVC. */
   isoSizeBytes?: number;
@@ -23,6 +22,11 @@ export interface Snapshot {
   consoleTail?: string[];
   extractJob?: ObservedJob;
   extractPods: ObservedPod[];
+  /**
+   * Whether the storage PVC the outputs go to exists; looked up only while the build has no install VM
+   * yet or is about to extract (undefined otherwise, and when the outputs go to S3 only).
+   */
+  storagePvcFound?: boolean;
   /** Children of an earlier build key (the spec changed): deleted, or released if shared. */
   stale: OwnedChild[];
 }

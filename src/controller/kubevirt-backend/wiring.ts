@@ -16,12 +16,12 @@ import { virtualMachineInstanceRef, virtualMachineRef } from "./refs.js";
 
 /**
  * The manager's caches of every child the backend reads: only objects labelled as the operator's (the
- * Job Pods and virt-launcher Pods inherit the label from their templates), in every namespace.
+ * Job Pods and virt-launcher Pods inherit the label from their templates), in every namespace. Secrets
+ * are not among them: the operator creates its Secrets but never reads them (no cluster-wide Secret read).
  */
 export function kubevirtChildInformers(manager: Manager): ChildInformers {
   const opts = { labelSelector: `${managedByLabel}=${managedBy}` };
   return {
-    secrets: manager.addInformer(coreRefs.secret, opts),
     pvcs: manager.addInformer(coreRefs.pvc, opts),
     jobs: manager.addInformer<ObservedJob>(coreRefs.job, opts),
     pods: manager.addInformer<ObservedPod>(coreRefs.pod, opts),
@@ -32,7 +32,7 @@ export function kubevirtChildInformers(manager: Manager): ChildInformers {
 
 /** Wakes every build a child belongs to: Pods through their Job, VMIs through their VM. */
 export function kubevirtChildWatches(informers: ChildInformers): Watch[] {
-  const { secrets, pvcs, jobs, pods, vms, vmis } = informers;
+  const { pvcs, jobs, pods, vms, vmis } = informers;
   const inNamespaceOf = (obj: KubeObject, name: string | undefined) =>
     name === undefined ? undefined : `${obj.metadata.namespace}/${name}`;
   const ownersOfCached = (informer: Informer, key: string | undefined) => {
@@ -40,7 +40,6 @@ export function kubevirtChildWatches(informers: ChildInformers): Watch[] {
     return parent ? owningBuilds(parent) : [];
   };
   return [
-    watch(secrets, owningBuilds),
     watch(pvcs, owningBuilds),
     watch(jobs, owningBuilds),
     watch(vms, owningBuilds),

@@ -1,36 +1,58 @@
 import type { BuildContext } from "./build-context.js";
 import { allChildNames } from "./child-names.js";
 import type { Secret } from "./core-types.js";
-import { buildChildMeta } from "./object-meta.js";
+import { buildLabels, dependentOf, sharedLabels, type OwnerObject } from "./object-meta.js";
+import { namespaceOf } from "./build-context.js";
 
-/** The key of the worker configuration in the answer Secret (mounted at /config). */
+/** The key of the extract worker's configuration in the answer Secret (mounted at /config). */
 export const buildConfigKey = "build.json";
+/** The key of the prepare worker's configuration in the prepare Secret (mounted at /config). */
+export const prepareConfigKey = "prepare.json";
 
 const secretKeyPattern = /^[-._a-zA-Z0-9]+$/;
 
 /**
- * The answer files (for the install VM's side volume) and the worker configuration (for the prepare and
- * extract Jobs). A side volume made from this Secret carries build.json too, which installers ignore.
+ * The answer files (for the install VM's side volume) and the extract worker's configuration. Owned by
+ * the target disk PVC: the operator never reads Secrets back, and the answers go with the disk they
+ * install onto. A side volume made from this Secret carries build.json too, which installers ignore.
  */
-export function answerSecret(ctx: BuildContext): Secret {
-  const data: Record<string, string> = {};
-  for (const file of ctx.plan.answerFile.files) {
-    if (!secretKeyPattern.test(file.path) || file.path === buildConfigKey) {
-      throw new Error(`Answer file "${file.path}" cannot be a Secret key; answer files must be flat names`);
-    }
-    data[file.path] = base64(file.content);
-  }
-  data[buildConfigKey] = base64(buildConfigJson(ctx));
+export function answerSecret(ctx: BuildContext, targetDiskPvc: OwnerObject): Secret {
   return {
     apiVersion: "v1",
     kind: "Secret",
-    metadata: buildChildMeta(ctx, allChildNames(ctx).answerSecret, "answer"),
+    metadata: {
+      name: allChildNames(ctx).answerSecret,
+      namespace: namespaceOf(ctx),
+      labels: buildLabels(ctx, "answer"),
+      ownerReferences: [dependentOf(targetDiskPvc)],
+    },
     type: "Opaque",
-    data,
+    data: secretData(ctx.plan.answerFile.files, buildConfigKey, buildConfigJson(ctx)),
   };
 }
 
-/** What the worker reads from /config/build.json. */
+/**
+ * What the shared prepare Job reads: the source and OS (prepare.json), plus the answer files only when
+ * the profile embeds them in the ISO (Debian's preseed), which the ISO key covers. It names no build,
+ * so every build of the ISO key may share it; it goes with the ISO PVC that owns it.
+ */
+export function prepareSecret(ctx: BuildContext, isoPvc: OwnerObject): Secret {
+  const embedded = ctx.plan.volume.kind === "embedded" ? ctx.plan.answerFile.files : [];
+  return {
+    apiVersion: "v1",
+    kind: "Secret",
+    metadata: {
+      name: allChildNames(ctx).prepareSecret,
+      namespace: namespaceOf(ctx),
+      labels: sharedLabels(ctx, "prepare"),
+      ownerReferences: [dependentOf(isoPvc)],
+    },
+    type: "Opaque",
+    data: secretData(embedded, prepareConfigKey, prepareConfigJson(ctx)),
+  };
+}
+
+/** What the extract worker reads from /config/build.json. */
 export function buildConfigJson(ctx: BuildContext): string {
   const { apiVersion, kind, metadata, spec } = ctx.build;
   const config = {
@@ -43,6 +65,29 @@ export function buildConfigJson(ctx: BuildContext): string {
     sourceSHA256: ctx.sourceSHA256,
   };
   return `${JSON.stringify(config, null, 2)}\n`;
+}
+
+/** What the prepare worker reads from /config/prepare.json. */
+export function prepareConfigJson(ctx: BuildContext): string {
+  const { source, os } = ctx.build.spec;
+  const config = { source, os, isoKey: ctx.isoKey, sourceSHA256: ctx.sourceSHA256 };
+  return `${JSON.stringify(config, null, 2)}\n`;
+}
+
+function secretData(
+  files: { path: string; content: string }[],
+  configKey: string,
+  config: string,
+): Record<string, string> {
+  const data: Record<string, string> = {};
+  for (const file of files) {
+    if (!secretKeyPattern.test(file.path) || file.path === configKey) {
+      throw new Error(`Answer file "${file.path}" cannot be a Secret key; answer files must be flat names`);
+    }
+    data[file.path] = base64(file.content);
+  }
+  data[configKey] = base64(config);
+  return data;
 }
 
 function base64(text: string): string {

@@ -1,7 +1,7 @@
 import type { BuildContext } from "./build-context.js";
 import { childName } from "./names.js";
 
-/** Name of the remastered-ISO PVC and of the prepare Job that fills it, shared by builds of one ISO. */
+/** Name of the remastered-ISO PVC and of the prepare Job (and its Secret) that fill it, shared by builds of one ISO. */
 export function isoChildName(isoKey: string): string {
   return `rootfs-iso-${isoKey.slice(0, 12)}`;
 }
@@ -13,6 +13,7 @@ export interface BuildChildren {
   extractJob: string;
   isoPvc: string;
   prepareJob: string;
+  prepareSecret: string;
 }
 
 /** The name of every child of a build, deterministic in (build name, build key, ISO key). */
@@ -25,5 +26,6 @@ export function allChildNames(ctx: BuildContext): BuildChildren {
     extractJob: childName(build, "extract", ctx.key),
     isoPvc: isoChildName(ctx.isoKey),
     prepareJob: isoChildName(ctx.isoKey),
+    prepareSecret: isoChildName(ctx.isoKey),
   };
 }

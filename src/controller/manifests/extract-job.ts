@@ -1,3 +1,4 @@
+import { s3EnvNames } from "../../steps/publish/s3/index.js";
 import type { BuildContext } from "./build-context.js";
 import { allChildNames } from "./child-names.js";
 import type { EnvVar, Job, PodVolume, VolumeMount } from "./core-types.js";
@@ -25,6 +26,7 @@ export function extractJob(ctx: BuildContext, opts: { storage: ResolvedStorage }
       backoffLimit: 1,
       template: workerPodTemplate(ctx, {
         labels: meta.labels,
+        configSecret: names.answerSecret,
         command: [
           "rootfs",
           "worker",
@@ -37,6 +39,8 @@ export function extractJob(ctx: BuildContext, opts: { storage: ResolvedStorage }
           outputMountPath,
           "--result",
           "/dev/termination-log",
+          // Without a storage PVC, /output is scratch space: only what reached S3 is published.
+          ...(opts.storage.pvc === undefined ? ["--output-ephemeral"] : []),
         ],
         env: [...libguestfsEnv(), ...(opts.storage.s3 ? s3Env(opts.storage.s3) : [])],
         mounts: [{ name: "target", mountPath: targetMountPath, readOnly: true }, output.mount],
@@ -71,6 +75,7 @@ function outputVolume(storage: ResolvedStorage): { mount: VolumeMount; volume: P
   };
 }
 
+/** The upload target for `rootfs worker extract`; the credentials come from the user's Secret, unread by us. */
 function s3Env(s3: S3Storage): EnvVar[] {
   const secret = s3.credentialsSecretRef.name;
   const fromSecret = (key: string): EnvVar => ({
@@ -78,12 +83,12 @@ function s3Env(s3: S3Storage): EnvVar[] {
     valueFrom: { secretKeyRef: { name: secret, key } },
   });
   return [
-    fromSecret("AWS_ACCESS_KEY_ID"),
-    fromSecret("AWS_SECRET_ACCESS_KEY"),
-    { name: "ROOTFS_S3_BUCKET", value: s3.bucket },
-    { name: "ROOTFS_S3_PREFIX", value: s3.prefix },
-    ...(s3.endpoint ? [{ name: "ROOTFS_S3_ENDPOINT", value: s3.endpoint }] : []),
-    { name: "ROOTFS_S3_REGION", value: s3.region },
-    { name: "ROOTFS_S3_FORCE_PATH_STYLE", value: String(s3.forcePathStyle) },
+    fromSecret(s3EnvNames.accessKeyId),
+    fromSecret(s3EnvNames.secretAccessKey),
+    { name: s3EnvNames.bucket, value: s3.bucket },
+    { name: s3EnvNames.prefix, value: s3.prefix },
+    ...(s3.endpoint ? [{ name: s3EnvNames.endpoint, value: s3.endpoint }] : []),
+    { name: s3EnvNames.region, value: s3.region },
+    { name: s3EnvNames.forcePathStyle, value: String(s3.forcePathStyle) },
   ];
 }

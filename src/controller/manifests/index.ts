@@ -4,12 +4,21 @@ export { allChildNames, isoChildName, type BuildChildren } from "./child-names.j
 export type { ChildMeta, Job, PersistentVolumeClaim, PodTemplate, Secret } from "./core-types.js";
 export {
   buildLabels,
+  dependentOf,
   labelValue,
   ownerReference,
   sharedLabels,
   sharedOwnerReference,
+  type OwnerObject,
 } from "./object-meta.js";
-export { answerSecret, buildConfigJson, buildConfigKey } from "./answer-secret.js";
+export {
+  answerSecret,
+  buildConfigJson,
+  buildConfigKey,
+  prepareConfigJson,
+  prepareConfigKey,
+  prepareSecret,
+} from "./answer-secret.js";
 export { isoPvc, isoPvcSize } from "./iso-pvc.js";
 export { prepareJob } from "./prepare-job.js";
 export { targetDiskPvc } from "./target-disk-pvc.js";

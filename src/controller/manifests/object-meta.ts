@@ -27,6 +27,27 @@ function ownerOf(build: RootfsBuild): Omit<OwnerReference, "controller" | "block
   return { apiVersion, kind: "RootfsBuild", name, uid };
 }
 
+/** An object a child can depend on: read from the apiserver, so its uid is set. */
+export interface OwnerObject {
+  apiVersion?: string;
+  kind?: string;
+  metadata: { name: string; uid?: string };
+}
+
+/**
+ * `owner` as the controlling owner of a child that should go with it (garbage collection), for children
+ * the operator creates but never reads back.
+ */
+export function dependentOf(owner: OwnerObject): OwnerReference {
+  const { apiVersion, kind, metadata } = owner;
+  if (!apiVersion || !kind || !metadata.uid) {
+    throw new Error(
+      `${kind ?? "object"} ${metadata.name} lacks apiVersion, kind or uid; read it from the apiserver`,
+    );
+  }
+  return { apiVersion, kind, name: metadata.name, uid: metadata.uid, controller: true };
+}
+
 /** Labels of a child that belongs to one build. */
 export function buildLabels(ctx: BuildContext, step: string): Record<string, string> {
   return {

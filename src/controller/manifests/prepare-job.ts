@@ -3,14 +3,14 @@ import type { BuildContext } from "./build-context.js";
 import { allChildNames } from "./child-names.js";
 import type { Job } from "./core-types.js";
 import { sharedChildMeta } from "./object-meta.js";
-import { buildConfigPath, workerPodTemplate } from "./worker-pod.js";
+import { prepareConfigPath, workerPodTemplate } from "./worker-pod.js";
 
 export const isoMountPath = "/iso";
 export const isoImagePath = `${isoMountPath}/disk.img`;
 
 /**
- * Fetches the source ISO and remasters it into the shared ISO PVC. Shared like the PVC; it has no
- * ttlSecondsAfterFinished because the controller reads its outcome.
+ * Fetches the source ISO and remasters it into the shared ISO PVC, configured by the prepare Secret.
+ * Shared like the PVC; it has no ttlSecondsAfterFinished because the controller reads its outcome.
  */
 export function prepareJob(ctx: BuildContext): Job {
   const names = allChildNames(ctx);
@@ -24,7 +24,8 @@ export function prepareJob(ctx: BuildContext): Job {
       activeDeadlineSeconds: Math.ceil(parseDuration(ctx.build.spec.install.timeout) / 1000),
       template: workerPodTemplate(ctx, {
         labels: meta.labels,
-        command: ["rootfs", "worker", "prepare", "--config", buildConfigPath, "--out", isoImagePath],
+        configSecret: names.prepareSecret,
+        command: ["rootfs", "worker", "prepare", "--config", prepareConfigPath, "--out", isoImagePath],
         env: [],
         mounts: [{ name: "iso", mountPath: isoMountPath }],
         volumes: [{ name: "iso", persistentVolumeClaim: { claimName: names.isoPvc } }],

@@ -1,7 +1,7 @@
 // The pod shared by the prepare and extract Jobs: the worker image, run as non-root so that it passes the
 // Pod Security "restricted" profile, with a writable /tmp as the only scratch space.
+import { buildConfigKey, prepareConfigKey } from "./answer-secret.js";
 import type { BuildContext } from "./build-context.js";
-import { allChildNames } from "./child-names.js";
 import type {
   ContainerSecurityContext,
   EnvVar,
@@ -14,7 +14,8 @@ import type {
 /** The distroless "nonroot" user; any non-zero uid works. */
 export const workerUid = 65532;
 export const configDir = "/config";
-export const buildConfigPath = `${configDir}/build.json`;
+export const buildConfigPath = `${configDir}/${buildConfigKey}`;
+export const prepareConfigPath = `${configDir}/${prepareConfigKey}`;
 
 export const podSecurityContext = (): PodSecurityContext => ({
   runAsNonRoot: true,
@@ -35,6 +36,8 @@ export const containerSecurityContext = (): ContainerSecurityContext => ({
 
 export interface WorkerPodParts {
   labels: Record<string, string>;
+  /** The Secret mounted at /config: the step's configuration (and, for prepare, embedded answers). */
+  configSecret: string;
   command: string[];
   /** Besides HOME. */
   env: EnvVar[];
@@ -76,7 +79,7 @@ export function workerPodTemplate(ctx: BuildContext, parts: WorkerPodParts): Pod
       ],
       volumes: [
         ...parts.volumes,
-        { name: "config", secret: { secretName: allChildNames(ctx).answerSecret } },
+        { name: "config", secret: { secretName: parts.configSecret } },
         { name: "tmp", emptyDir: {} },
       ],
     },

@@ -57,18 +57,50 @@ describe("kubevirt backend: one build, step by step, on a real apiserver", () =>
     await finishVm(env, vm, "Succeeded");
     const extract = await childOf(env, build, "extract");
     await buildUntil(env, "happy", phaseIs("Extracting"));
-    const all: Record<Step, number> = { answer: 0, iso: 0, prepare: 0, disk: 0, install: 0, extract: 0 };
+    const all: Record<Step, number> = {
+      answer: 0,
+      iso: 0,
+      prepare: 0,
+      prepareSecret: 0,
+      disk: 0,
+      install: 0,
+      extract: 0,
+    };
     for (const step of Object.keys(all) as Step[]) {
       const found = await childrenOf(env, build, step);
       all[step] = found.length;
       for (const child of found) {
-        const owner = child.metadata.ownerReferences?.find((o) => o.uid === build.metadata.uid);
+        const [owner, ...others] = child.metadata.ownerReferences ?? [];
+        const what = `${step} ${child.metadata.name}: ${JSON.stringify(owner)}`;
+        if (step === "answer" || step === "prepareSecret") {
+          // The Secrets depend on a PVC (disk, ISO), never on the build directly.
+          assert.equal(owner?.kind, "PersistentVolumeClaim", what);
+          assert.equal(owner?.controller, true, what);
+          assert.equal(others.length, 0, what);
+          continue;
+        }
+        const ours = child.metadata.ownerReferences?.find((o) => o.uid === build.metadata.uid);
         const shared = step === "iso" || step === "prepare";
-        assert.equal(owner?.controller, !shared, `${step} ${child.metadata.name}: ${JSON.stringify(owner)}`);
-        assert.equal(owner?.kind, "RootfsBuild");
+        assert.equal(ours?.controller, !shared, what);
+        assert.equal(ours?.kind, "RootfsBuild");
       }
     }
-    assert.deepEqual(all, { answer: 1, iso: 1, prepare: 1, disk: 1, install: 1, extract: 1 });
+    assert.deepEqual(all, {
+      answer: 1,
+      iso: 1,
+      prepare: 1,
+      prepareSecret: 1,
+      disk: 1,
+      install: 1,
+      extract: 1,
+    });
+
+    const temporaries = await Promise.all(
+      (["install", "disk", "answer", "iso", "prepare", "prepareSecret"] as const).map(async (step) => ({
+        step,
+        found: await childrenOf(env, build, step),
+      })),
+    );
 
     await finishJob(env, extract, extractSucceeded);
     const done = await buildUntil(env, "happy", phaseIs("Succeeded"));
@@ -87,8 +119,9 @@ describe("kubevirt backend: one build, step by step, on a real apiserver", () =>
     assert.deepEqual(image?.spec.storage, { pvc: { namespace: "builds", ...storage.pvc } });
 
     // The VM, its disk, the answer Secret and (as its only owner) the ISO are let go; the extract Job stays.
-    for (const step of ["install", "disk", "answer", "iso", "prepare"] as const) {
-      for (const child of await childrenOf(env, build, step)) {
+    for (const { step, found } of temporaries) {
+      assert.equal(found.length, 1, step);
+      for (const child of found) {
         assert.ok(
           await goneOrGoing(env, children[step], child),
           `${step} ${child.metadata.name} is still there`,

@@ -41,10 +41,18 @@ describe("kubevirt backend: operator restart mid-build on a real apiserver", () 
     // A few more passes (the poll interval is 250 ms) must not make twins.
     await new Promise((resolve) => setTimeout(resolve, 1000));
     const counts: Partial<Record<Step, number>> = {};
-    for (const step of ["answer", "iso", "prepare", "disk", "install", "extract"] as const) {
+    for (const step of ["answer", "iso", "prepare", "prepareSecret", "disk", "install", "extract"] as const) {
       counts[step] = (await childrenOf(env, build, step)).length;
     }
-    assert.deepEqual(counts, { answer: 1, iso: 1, prepare: 1, disk: 1, install: 1, extract: 1 });
+    assert.deepEqual(counts, {
+      answer: 1,
+      iso: 1,
+      prepare: 1,
+      prepareSecret: 1,
+      disk: 1,
+      install: 1,
+      extract: 1,
+    });
     assert.equal((await childOf(env, build, "install")).metadata.uid, vm.metadata.uid);
 
     await finishJob(env, extract, extractSucceeded);

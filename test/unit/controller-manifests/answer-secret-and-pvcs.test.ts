@@ -5,8 +5,11 @@ import {
   answerSecret,
   isoPvc,
   isoPvcSize,
+  prepareSecret,
   resolveStorage,
   targetDiskPvc,
+  type BuildContext,
+  type PersistentVolumeClaim,
 } from "../../../src/controller/manifests/index.js";
 import {
   buildNamed,
@@ -21,11 +24,15 @@ import {
 
 const decode = (value: string | undefined) => Buffer.from(value ?? "", "base64").toString("utf8");
 
+/** A PVC as the apiserver returns it, to own a Secret. */
+const created = (pvc: PersistentVolumeClaim) => ({ ...pvc, metadata: { ...pvc.metadata, uid: "uid-pvc" } });
+const answers = (ctx: BuildContext) => answerSecret(ctx, created(targetDiskPvc(ctx)));
+
 describe("answer Secret", () => {
   for (const distro of distroCases) {
     test(`${distro.id}: holds ${distro.answerFiles.join(" + ")} and build.json`, async () => {
       const ctx = await contextFor(buildNamed("answers", distro.modifier));
-      const secret = answerSecret(ctx);
+      const secret = answers(ctx);
       assert.equal(secret.type, "Opaque");
       assert.deepEqual(Object.keys(secret.data).sort(), [...distro.answerFiles, "build.json"].sort());
       for (const file of ctx.plan.answerFile.files) {
@@ -36,7 +43,7 @@ describe("answer Secret", () => {
 
   test("build.json tells the worker which build, spec and keys it works for", async () => {
     const ctx = await contextFor(buildNamed("worker-config"));
-    const config = JSON.parse(decode(answerSecret(ctx).data["build.json"])) as Record<string, unknown>;
+    const config = JSON.parse(decode(answers(ctx).data["build.json"])) as Record<string, unknown>;
     assert.deepEqual(config, {
       apiVersion: "rootfs.dev/v1alpha1",
       kind: "RootfsBuild",
@@ -50,10 +57,37 @@ describe("answer Secret", () => {
 
   test("a root password from a Secret reaches the kickstart through the resolver", async () => {
     const ctx = await contextFor(buildNamed("password", withRootPassword));
-    assert.match(
-      decode(answerSecret(ctx).data["ks.cfg"]),
-      new RegExp(rootPasswordHash.replace(/\$/g, "\\$")),
-    );
+    assert.match(decode(answers(ctx).data["ks.cfg"]), new RegExp(rootPasswordHash.replace(/\$/g, "\\$")));
+  });
+});
+
+describe("prepare Secret", () => {
+  for (const distro of distroCases) {
+    const embedded = distro.answerFiles.filter((f) => f === "preseed.cfg");
+    test(`${distro.id}: holds prepare.json${embedded.length ? " and the embedded preseed" : " only"}`, async () => {
+      const ctx = await contextFor(buildNamed("prepare", distro.modifier));
+      const secret = prepareSecret(ctx, created(isoPvc(ctx, 2 ** 30)));
+      assert.deepEqual(Object.keys(secret.data).sort(), [...embedded, "prepare.json"].sort());
+    });
+  }
+
+  test("prepare.json names no build: two builds of one ISO get the same Secret", async () => {
+    const one = await contextFor(buildNamed("first"));
+    const two = await contextFor(buildNamed("second", withRootPassword));
+    assert.equal(one.isoKey, two.isoKey);
+    const secretOf = (ctx: BuildContext) => prepareSecret(ctx, created(isoPvc(ctx, 2 ** 30)));
+    assert.deepEqual(secretOf(one), secretOf(two));
+    assert.deepEqual(JSON.parse(decode(secretOf(one).data["prepare.json"])), {
+      source: JSON.parse(JSON.stringify(one.build.spec.source)) as unknown,
+      os: one.build.spec.os,
+      isoKey: one.isoKey,
+      sourceSHA256: one.sourceSHA256,
+    });
+  });
+
+  test("a Secret cannot depend on a PVC the apiserver has not given a uid", async () => {
+    const ctx = await contextFor(buildNamed("no-uid"));
+    assert.throws(() => answerSecret(ctx, targetDiskPvc(ctx)), /lacks apiVersion, kind or uid/);
   });
 });
 

@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { ownerReference, sharedOwnerReference } from "../../../src/controller/manifests/index.js";
-import { allChildren, buildOwned, shared } from "./all-children.js";
+import { allChildren, buildOwned, dependents, pvcUids, shared } from "./all-children.js";
 import { buildNamed, contextFor, distroCases, namespace } from "./fixtures.js";
 
 const labelValue = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
@@ -53,6 +53,23 @@ describe("owner references and labels", () => {
         assert.equal(metadata.labels["rootfs.dev/iso-key"], ctx.isoKey.slice(0, 63), child);
         assert.equal(metadata.labels["rootfs.dev/build"], undefined, `${child} names no single build`);
       }
+      for (const [child, owner] of Object.entries(dependents)) {
+        const { metadata } = children[child as keyof typeof dependents];
+        assert.equal(metadata.namespace, namespace, child);
+        assert.deepEqual(
+          metadata.ownerReferences,
+          [
+            {
+              apiVersion: "v1",
+              kind: "PersistentVolumeClaim",
+              name: children[owner].metadata.name,
+              uid: pvcUids[owner],
+              controller: true,
+            },
+          ],
+          child,
+        );
+      }
     });
   }
 
@@ -68,6 +85,7 @@ describe("owner references and labels", () => {
       extractJob: "extract",
       isoPvc: "iso",
       prepareJob: "prepare",
+      prepareSecret: "prepare",
     });
   });
 

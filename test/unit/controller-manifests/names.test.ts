@@ -50,6 +50,7 @@ describe("child names", () => {
       extractJob: `b1-extract-${key8}`,
       isoPvc: `rootfs-iso-${ctx.isoKey.slice(0, 12)}`,
       prepareJob: `rootfs-iso-${ctx.isoKey.slice(0, 12)}`,
+      prepareSecret: `rootfs-iso-${ctx.isoKey.slice(0, 12)}`,
     });
   });
 

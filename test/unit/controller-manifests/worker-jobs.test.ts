@@ -31,9 +31,9 @@ const volumeNamed = (job: Job, name: string) => podOf(job).volumes.find((v) => v
 const envOf = (job: Job) => Object.fromEntries(containerOf(job).env.map((e) => [e.name, e]));
 
 describe("worker Jobs", () => {
-  for (const { id, make } of [
-    { id: "prepare", make: prepareJob },
-    { id: "extract", make: extractFor },
+  for (const { id, make, secret, config } of [
+    { id: "prepare", make: prepareJob, secret: "prepareSecret", config: "prepare.json" },
+    { id: "extract", make: extractFor, secret: "answerSecret", config: "build.json" },
   ]) {
     test(`${id}: non-root, no privilege escalation, no capabilities, RuntimeDefault seccomp`, async () => {
       const job = make(await contextFor(buildNamed("secure")));
@@ -56,14 +56,15 @@ describe("worker Jobs", () => {
       assert.deepEqual(envOf(job)["HOME"], { name: "HOME", value: "/tmp" });
     });
 
-    test(`${id}: reads the answer Secret at /config, read-only`, async () => {
+    test(`${id}: reads ${config} from its Secret at /config, read-only`, async () => {
       const ctx = await contextFor(buildNamed("config"));
       const job = make(ctx);
       assert.deepEqual(mountAt(job, "/config"), { name: "config", mountPath: "/config", readOnly: true });
       assert.deepEqual(volumeNamed(job, "config"), {
         name: "config",
-        secret: { secretName: allChildNames(ctx).answerSecret },
+        secret: { secretName: allChildNames(ctx)[secret as "prepareSecret" | "answerSecret"] },
       });
+      assert.equal(containerOf(job).command[4], `/config/${config}`);
       assert.equal(containerOf(job).terminationMessagePolicy, "File");
       assert.equal(podOf(job).restartPolicy, "Never");
       assert.deepEqual(job.spec.template.metadata.labels, job.metadata.labels);
@@ -90,7 +91,7 @@ describe("worker Jobs", () => {
       "worker",
       "prepare",
       "--config",
-      "/config/build.json",
+      "/config/prepare.json",
       "--out",
       "/iso/disk.img",
     ]);
@@ -166,6 +167,8 @@ describe("worker Jobs", () => {
         assert.deepEqual(mountAt(job, "/output"), { name: "output", mountPath: "/output" });
         assert.deepEqual(volumeNamed(job, "output"), { name: "output", emptyDir: {} });
       }
+      // Scratch /output: the worker must publish only what reached S3.
+      assert.equal(containerOf(job).command.includes("--output-ephemeral"), !storage.pvc);
       const env = envOf(job);
       if (storage.s3) {
         for (const key of ["AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"]) {

@@ -17,16 +17,23 @@ import { failure, runTable, type Row } from "./decide-table.js";
 
 const rows: Row[] = [
   {
-    name: "the ISO is ready: target disk and VM",
+    name: "the ISO is ready: the target disk first",
     snap: prepared,
     state: "running install",
-    actions: ["create PersistentVolumeClaim table-disk", "create VirtualMachine table-install"],
+    actions: ["create PersistentVolumeClaim table-disk"],
   },
   {
-    name: "the target disk exists already: only the VM",
+    name: "the ISO is ready but the storage PVC is missing: wait, install nothing",
+    snap: (f) => ({ ...prepared(f), storagePvcFound: false }),
+    state: "running install",
+    actions: [],
+    message: /Waiting for PersistentVolumeClaim builds\/rootfs-artifacts/,
+  },
+  {
+    name: "the target disk exists: the answer Secret it owns, then the VM",
     snap: (f) => ({ ...installing(f), vm: undefined }),
     state: "running install",
-    actions: ["create VirtualMachine table-install"],
+    actions: ["create Secret table-answer", "create VirtualMachine table-install"],
   },
   {
     name: "the VM runs: Installing",
@@ -43,6 +50,16 @@ const rows: Row[] = [
     },
     state: "running extract",
     actions: ["create Job table-extract"],
+  },
+  {
+    name: "the VMI succeeded but the storage PVC went away: wait for it",
+    snap: (f) => {
+      const snap = installing(f);
+      return { ...snap, vmi: vmi(snap.vm as KubeObject, "Succeeded"), storagePvcFound: false };
+    },
+    state: "running extract",
+    actions: [],
+    message: /Waiting for PersistentVolumeClaim/,
   },
   {
     name: "the VMI failed: InstallFailed with the matching console lines",
@@ -130,7 +147,6 @@ const rows: Row[] = [
     actions: [
       "delete VirtualMachine table-install",
       "delete PersistentVolumeClaim table-disk",
-      "delete Secret table-answer",
       "release Job rootfs-iso",
       "release PersistentVolumeClaim rootfs-iso",
     ],

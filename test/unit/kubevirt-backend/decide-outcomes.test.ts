@@ -1,30 +1,13 @@
 // decide() beyond the table: what a success reports, and the checks that need their own setup.
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { decide } from "../../../src/controller/kubevirt-backend/index.js";
-import { describeState, messageOf } from "./decide-table.js";
-import {
-  at,
-  condition,
-  emptySnapshot,
-  extracting,
-  extractResult,
-  fixture,
-  pod,
-  prepared,
-} from "./fixtures.js";
+import { describeState } from "./decide-table.js";
+import { at, condition, decideFor, extracting, extractResult, fixture, pod, prepared } from "./fixtures.js";
 
 describe("decide(): outcomes", () => {
-  test("nowhere to publish: InvalidSpec naming the fields", async () => {
-    const f = await fixture((b) => delete b.spec.storage);
-    const decision = decide(f.ctx, emptySnapshot(), new Date(at(1)));
-    assert.equal(describeState(decision), "failed InvalidSpec");
-    assert.match(messageOf(decision), /spec\.storage\.pvc or spec\.storage\.s3/);
-  });
-
   test("an ISO whose size is unknown gets a PVC sized for a large DVD", async () => {
     const f = await fixture();
-    const decision = decide(f.ctx, { ...prepared(f), isoPvc: undefined }, new Date(at(1)));
+    const decision = decideFor(f, { ...prepared(f), isoPvc: undefined }, at(1));
     const pvc = decision.actions[0];
     assert.equal(pvc?.kind, "create");
     assert.deepEqual((pvc.object.spec as { resources: unknown }).resources, {
@@ -38,7 +21,7 @@ describe("decide(): outcomes", () => {
     snap.extractPods = [
       pod(snap.extractJob as never, { exitCode: 0, message: JSON.stringify(extractResult) }),
     ];
-    const { state } = decide(f.ctx, snap, new Date(at(41)));
+    const { state } = decideFor(f, snap, at(41));
     assert.equal(state.kind, "succeeded");
     // PVC locations come relative to the worker's --out; the catalog records them from the claim's root.
     assert.deepEqual(
@@ -65,7 +48,7 @@ describe("decide(): outcomes", () => {
     ];
     const message = JSON.stringify({ ...result, artifacts });
     snap.extractPods = [pod(snap.extractJob as never, { exitCode: 0, message })];
-    const { state } = decide(f.ctx, snap, new Date(at(41)));
+    const { state } = decideFor(f, snap, at(41));
     assert.equal(state.kind, "succeeded");
     assert.deepEqual(state.storage, {
       pvc: { namespace: "builds", claimName: "rootfs-artifacts", subPath: "openeuler/24.03" },
@@ -78,9 +61,9 @@ describe("decide(): outcomes", () => {
 
   test("the extract result's Pod not cached yet: wait for it rather than fail", async () => {
     const f = await fixture();
-    const decision = decide(f.ctx, extracting(f, [condition("Complete", 9)]), new Date(at(9.5)));
+    const decision = decideFor(f, extracting(f, [condition("Complete", 9)]), at(9.5));
     assert.equal(describeState(decision), "running extract");
-    const later = decide(f.ctx, extracting(f, [condition("Complete", 9)]), new Date(at(20)));
+    const later = decideFor(f, extracting(f, [condition("Complete", 9)]), at(20));
     assert.equal(describeState(later), "failed ExtractFailed");
   });
 });

@@ -1,14 +1,21 @@
-// decide() up to the install: the answer Secret, the shared ISO PVC and prepare Job.
+// decide() up to the install: the shared ISO PVC, prepare Secret and prepare Job.
 import { describe } from "node:test";
 import { condition, emptySnapshot, job, object, pod, prepared } from "./fixtures.js";
 import { failure, runTable, type Row } from "./decide-table.js";
 
 const rows: Row[] = [
   {
-    name: "nothing yet: the answer Secret first",
-    snap: emptySnapshot,
+    name: "nothing yet: the ISO PVC first",
+    snap: () => ({ ...emptySnapshot(), isoSizeBytes: 4e9, storagePvcFound: true }),
     state: "running fetch",
-    actions: ["create Secret table-answer"],
+    actions: ["create PersistentVolumeClaim rootfs-iso"],
+  },
+  {
+    name: "no storage PVC: wait for it before starting anything",
+    snap: () => ({ ...emptySnapshot(), isoSizeBytes: 4e9, storagePvcFound: false }),
+    state: "running fetch",
+    actions: [],
+    message: /Waiting for PersistentVolumeClaim builds\/rootfs-artifacts.*create it/,
   },
   {
     name: "no ISO PVC: create it",
@@ -27,10 +34,10 @@ const rows: Row[] = [
     actions: ["addOwner PersistentVolumeClaim rootfs-iso"],
   },
   {
-    name: "no prepare Job: create it",
+    name: "no prepare Job: its Secret, then the Job",
     snap: (f) => ({ ...prepared(f), prepareJob: undefined }),
     state: "running fetch",
-    actions: ["create Job rootfs-iso"],
+    actions: ["create Secret rootfs-iso", "create Job rootfs-iso"],
   },
   {
     name: "a prepare Job another build made: join its owners",

@@ -1,14 +1,9 @@
 // decide() as a table: a snapshot of the children in, the reported state and the actions out.
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import {
-  decide,
-  type Action,
-  type Decision,
-  type Snapshot,
-} from "../../../src/controller/kubevirt-backend/index.js";
+import { type Action, type Decision, type Snapshot } from "../../../src/controller/kubevirt-backend/index.js";
 import type { KubeObject } from "../../../src/runtime/index.js";
-import { at, fixture, type Fixture } from "./fixtures.js";
+import { at, decideFor, fixture, type Fixture } from "./fixtures.js";
 
 export interface Row {
   name: string;
@@ -44,7 +39,7 @@ export function runTable(rows: Row[]): void {
   for (const row of rows) {
     test(row.name, async () => {
       const f = await fixture();
-      const decision = decide(f.ctx, row.snap(f), new Date(at(row.now ?? 10)));
+      const decision = decideFor(f, row.snap(f), at(row.now ?? 10));
       assert.equal(describeState(decision), row.state, messageOf(decision));
       assert.deepEqual(describeActions(decision.actions), row.actions);
       if (row.message) assert.match(messageOf(decision), row.message);

@@ -1,7 +1,7 @@
 // Snapshots for decide(): a build context from the manifest fixtures plus children as the caches hold
 // them, each made from a base and modifiers.
 import type { RootfsBuild } from "../../../src/api/rootfsbuild.js";
-import type { Snapshot } from "../../../src/controller/kubevirt-backend/index.js";
+import { decide, type Decision, type Snapshot } from "../../../src/controller/kubevirt-backend/index.js";
 import type {
   ContainerTermination,
   JobCondition,
@@ -12,6 +12,7 @@ import type {
 import {
   allChildNames,
   ownerReference,
+  resolveStorage,
   sharedOwnerReference,
   type BuildChildren,
   type BuildContext,
@@ -104,13 +105,17 @@ export function vmi(vm: KubeObject, phase: string): ObservedVmi {
   };
 }
 
+/** decide() at `time`, publishing where the fixture's build says. */
+export function decideFor(f: Fixture, snap: Snapshot, time: string): Decision {
+  return decide(f.ctx, resolveStorage(f.ctx.build, f.ctx.config), snap, new Date(time));
+}
+
 export const emptySnapshot = (): Snapshot => ({ preparePods: [], extractPods: [], stale: [] });
 
 /** The children as they are once the prepare Job succeeded, ready for the install. */
 export function prepared(f: Fixture): Snapshot {
   return {
     ...emptySnapshot(),
-    answerSecret: object("Secret", f.names.answerSecret, [f.own]),
     isoPvc: object("PersistentVolumeClaim", f.names.isoPvc, [f.other, f.shared]),
     prepareJob: job(f.names.prepareJob, [f.other, f.shared], [condition("Complete", 3)]),
   };
