@@ -251,7 +251,14 @@ const storage = withRules(
 const refresh = z
   .strictObject({
     interval: duration("How often to re-resolve the checksum URL; a changed ISO starts a new build."),
-    keep: z.int().min(1).max(100).default(3).describe("How many catalog entries of earlier ISOs to keep."),
+    keep: z
+      .int()
+      .min(1)
+      .max(100)
+      .default(3)
+      .describe(
+        "How many catalog entries of earlier ISOs to keep besides the current one; older entries this build made are deleted, with their artifacts where the backend can, unless a build still uses them.",
+      ),
   })
   .describe("Rebuild when a daily-build ISO changes.");
 
@@ -277,6 +284,12 @@ export const rootfsBuildSpec = withRules(
       message: "refresh needs source.iso.checksumURL: a literal checksum never changes",
       fieldPath: ".refresh",
       holds: (s) => s.refresh === undefined || s.source.iso?.checksumURL !== undefined,
+    },
+    {
+      rule: "!has(self.refresh) || !has(self.catalogName)",
+      message: "refresh publishes one catalog entry per ISO, so it cannot use one fixed catalogName",
+      fieldPath: ".catalogName",
+      holds: (s) => s.refresh === undefined || s.catalogName === undefined,
     },
   ],
 );

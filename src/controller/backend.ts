@@ -1,5 +1,8 @@
+import type { Artifact } from "../api/common.js";
 import type { FailureReason } from "../api/reasons.js";
 import type { RootfsBuild, RootfsBuildStatus, StepName } from "../api/rootfsbuild.js";
+import type { RootfsImage } from "../api/rootfsimage.js";
+import type { Logger } from "../runtime/index.js";
 import type { AnswerPlan, RefResolver } from "../pipeline/answer-plan.js";
 import type { BuildOutcome } from "./catalog.js";
 
@@ -10,6 +13,8 @@ export interface BuildRun {
   sourceSHA256: string;
   plan?: AnswerPlan;
   refs: RefResolver;
+  /** The reconcile pass's logger (controller, namespace, name, reconcileID). */
+  log: Logger;
 }
 
 export type BackendState =
@@ -34,7 +39,19 @@ export interface BuildBackend {
    */
   advance(run: BuildRun): Promise<BackendState>;
   /** Removes what the build made for itself (temporary PVCs, VMs, Jobs, running tasks), never catalog artifacts. */
-  cleanup(build: RootfsBuild): Promise<void>;
+  cleanup(build: RootfsBuild, log: Logger): Promise<void>;
+  /**
+   * Deletes files of a catalog entry that spec.refresh.keep pruned (the entry is already gone) from
+   * the storage this backend writes (PVCs); `artifacts` are the ones no other entry lists. A backend
+   * without this method leaves them.
+   */
+  deleteFiles?(image: RootfsImage, artifacts: Artifact[]): Promise<ArtifactCleanup>;
   /** How often to look again while a step runs (children's watches also wake the reconciler). */
   readonly pollIntervalMs: number;
+}
+
+/** What was deleted and what stayed, by location, with the reason it stayed. */
+export interface ArtifactCleanup {
+  deleted: string[];
+  left: { location: string; why: string }[];
 }

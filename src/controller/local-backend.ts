@@ -1,22 +1,23 @@
 import path from "node:path";
+import type { Artifact } from "../api/common.js";
 import type { FailureReason } from "../api/reasons.js";
 import type { RootfsBuild, RootfsBuildStatus, StepName } from "../api/rootfsbuild.js";
+import type { RootfsImage } from "../api/rootfsimage.js";
 import { runLocalBuild } from "../pipeline/local-build.js";
 import { publishToS3, s3TargetFor } from "../pipeline/s3-publish.js";
 import type { ProgressEvent } from "../pipeline/progress.js";
 import { StepFailure } from "../steps/failure.js";
 import { errorText } from "../steps/files.js";
 import type { AcceleratorRequest } from "../steps/qemu/accelerator.js";
-import type { Logger } from "../runtime/logger.js";
-import type { BackendState, BuildBackend, BuildRun } from "./backend.js";
+import type { ArtifactCleanup, BackendState, BuildBackend, BuildRun } from "./backend.js";
 import type { BuildOutcome } from "./catalog.js";
+import { deleteClaimFiles } from "./delete-artifacts.js";
 
 export interface LocalBackendOptions {
   /** Stands in for the cluster's PVCs: a claim's files live in <storageDir>/<namespace>/<claimName>/. */
   storageDir: string;
   cacheDir: string;
   accel?: AcceleratorRequest;
-  log: Logger;
 }
 
 interface Task {
@@ -60,6 +61,11 @@ export class LocalBackend implements BuildBackend {
     return Promise.resolve();
   }
 
+  /** A pruned entry's files in its claim's directory. */
+  deleteFiles(image: RootfsImage, artifacts: Artifact[]): Promise<ArtifactCleanup> {
+    return deleteClaimFiles(this.opts.storageDir, image, artifacts);
+  }
+
   private start(run: BuildRun): Task {
     const { build } = run;
     const namespace = build.metadata.namespace ?? "default";
@@ -71,7 +77,8 @@ export class LocalBackend implements BuildBackend {
       abort: new AbortController(),
     };
     this.tasks.set(run.key, task);
-    const log = this.opts.log.child({ namespace, name: build.metadata.name, buildKey: run.key.slice(0, 12) });
+    // The pass that starts the task names it (reconcileID); the task outlives that pass.
+    const log = run.log.child({ buildKey: run.key.slice(0, 12) });
     log.info({ outDir }, "Started local build");
     const onProgress = (event: ProgressEvent) => {
       if (task.state.kind === "running") task.state = { ...task.state, ...progressOf(event) };

@@ -85,6 +85,16 @@ export const invalidBuilds: InvalidCase[] = [
     field: "spec.refresh",
   },
   {
+    why: "refresh with a fixed catalog name",
+    build: rootfsBuild(
+      "refresh-named",
+      set("spec.source.iso", { url: "http://x/os.iso", checksumURL: "http://x/os.iso.sha256sum" }),
+      set("spec.refresh", { interval: "6h" }),
+      set("spec.catalogName", "daily"),
+    ),
+    field: "spec.catalogName",
+  },
+  {
     why: "timeout that is not a duration",
     build: rootfsBuild("bad-timeout", set("spec.install.timeout", "two hours")),
     field: "spec.install.timeout",

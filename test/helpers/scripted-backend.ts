@@ -1,5 +1,7 @@
 import type { RootfsBuild } from "../../src/api/rootfsbuild.js";
-import type { BackendState, BuildBackend, BuildRun } from "../../src/controller/backend.js";
+import type { Artifact } from "../../src/api/common.js";
+import type { RootfsImage } from "../../src/api/rootfsimage.js";
+import type { ArtifactCleanup, BackendState, BuildBackend, BuildRun } from "../../src/controller/backend.js";
 
 /**
  * A backend whose state per build key the test sets, standing in for Jobs and VMs when the test is
@@ -9,6 +11,8 @@ export class ScriptedBackend implements BuildBackend {
   readonly pollIntervalMs = 100;
   readonly advanced: { build: string; key: string }[] = [];
   readonly cleaned: string[] = [];
+  /** Artifact locations the reconciler asked to delete, per pruned catalog entry. */
+  readonly deletedArtifacts = new Map<string, string[]>();
   private readonly states = new Map<string, BackendState>();
 
   set(key: string, state: BackendState): void {
@@ -25,6 +29,12 @@ export class ScriptedBackend implements BuildBackend {
   cleanup(build: RootfsBuild): Promise<void> {
     this.cleaned.push(build.metadata.name);
     return Promise.resolve();
+  }
+
+  deleteFiles(image: RootfsImage, artifacts: Artifact[]): Promise<ArtifactCleanup> {
+    const locations = artifacts.map((a) => a.location);
+    this.deletedArtifacts.set(image.metadata.name, locations);
+    return Promise.resolve({ deleted: locations, left: [] });
   }
 
   keysAdvancedFor(build: string): string[] {
