@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { parseAllDocuments } from "yaml";
 import { InvalidObjectError, parseRootfsBuild } from "../api/validate.js";
 import type { RootfsBuild } from "../api/rootfsbuild.js";
-import type { RefResolver } from "../pipeline/answer-plan.js";
+import { UnresolvedReference, type RefResolver } from "../pipeline/answer-plan.js";
 
 interface DataObject {
   kind: "Secret" | "ConfigMap";
@@ -64,7 +64,9 @@ function fileRefs(file: string, objects: DataObject[]): RefResolver {
     const value = object?.data[key];
     if (value === undefined) {
       const what = object ? `has no key "${key}"` : "is not in the file";
-      return Promise.reject(new Error(`${kind} ${name} ${what}: add it to ${file} next to the RootfsBuild`));
+      return Promise.reject(
+        new UnresolvedReference(`${kind} ${name} ${what}: add it to ${file} next to the RootfsBuild`),
+      );
     }
     return Promise.resolve(value);
   };

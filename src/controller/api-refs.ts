@@ -1,4 +1,5 @@
-import type { RefResolver } from "../pipeline/answer-plan.js";
+import { UnresolvedReference, type RefResolver } from "../pipeline/answer-plan.js";
+import { isForbidden } from "../runtime/api-error.js";
 import { coreRefs, type KubeClient, type KubeObject } from "../runtime/kube-client.js";
 
 interface DataObject extends KubeObject {
@@ -9,11 +10,18 @@ interface DataObject extends KubeObject {
 export function apiRefs(client: KubeClient, namespace: string): RefResolver {
   const lookup = async (kind: "Secret" | "ConfigMap", name: string, key: string): Promise<string> => {
     const ref = kind === "Secret" ? coreRefs.secret : coreRefs.configMap;
-    const object = await client.get<DataObject>(ref, name, namespace);
+    const object = await client.get<DataObject>(ref, name, namespace).catch((err: unknown) => {
+      if (!isForbidden(err)) throw err;
+      // The chart grants Secret reads per namespace only (no cluster-wide Secret read).
+      throw new UnresolvedReference(
+        `The operator may not read ${kind} ${namespace}/${name}: grant it get on ${ref.plural} in ` +
+          `namespace ${namespace} (Helm value secretReaderNamespaces), or apply the build where it may`,
+      );
+    });
     const raw = object?.data?.[key];
     if (raw === undefined) {
       const what = object ? `has no key "${key}"` : "does not exist";
-      throw new Error(
+      throw new UnresolvedReference(
         `${kind} ${namespace}/${name} ${what}: create it, or fix the reference in the RootfsBuild`,
       );
     }

@@ -12,9 +12,18 @@ import {
 import type { InstallerProfile } from "../installers/profile.js";
 
 /** Looks up the Secret and ConfigMap values a spec refers to (from the API, or from the build's YAML file). */
+/** Resolves a build's references; a reference that cannot be resolved rejects with UnresolvedReference. */
 export interface RefResolver {
   secretValue(name: string, key: string): Promise<string>;
   configMapValue(name: string, key: string): Promise<string>;
+}
+
+/**
+ * A Secret or ConfigMap the spec names is missing, lacks the key, or may not be read: the user's to fix
+ * (ReferenceNotFound). Any other error while resolving (the apiserver unreachable) is transient.
+ */
+export class UnresolvedReference extends Error {
+  override readonly name = "UnresolvedReference";
 }
 
 /** Everything the remaster and install steps need to know about the answer file of one build. */

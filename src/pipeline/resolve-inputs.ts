@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import type { RootfsBuild } from "../api/rootfsbuild.js";
 import { InstallerInputError } from "../installers/index.js";
-import { planAnswerFile, type AnswerPlan, type RefResolver } from "./answer-plan.js";
+import { planAnswerFile, UnresolvedReference, type AnswerPlan, type RefResolver } from "./answer-plan.js";
 import { buildKey } from "./build-key.js";
 import { expectedDigest } from "../steps/fetch/index.js";
 import { StepFailure } from "../steps/failure.js";
@@ -46,6 +46,8 @@ async function planOrFail(build: RootfsBuild, refs: RefResolver): Promise<Answer
     return await planAnswerFile(build.spec, refs);
   } catch (err) {
     if (err instanceof InstallerInputError) throw new StepFailure(err.reason, err.message, { cause: err });
-    throw new StepFailure("ReferenceNotFound", errorText(err), { cause: err });
+    if (err instanceof UnresolvedReference)
+      throw new StepFailure("ReferenceNotFound", errorText(err), { cause: err });
+    throw err;
   }
 }

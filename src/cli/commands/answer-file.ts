@@ -2,7 +2,7 @@ import { parseArgs } from "node:util";
 import { osIdentity } from "../../api/common.js";
 import { rootfsBuildSpec } from "../../api/rootfsbuild-spec.js";
 import { parseWith } from "../../api/validate.js";
-import { planAnswerFile } from "../../pipeline/answer-plan.js";
+import { planAnswerFile, UnresolvedReference } from "../../pipeline/answer-plan.js";
 import { readBuildFile, type BuildFile } from "../build-file.js";
 import { UsageError, type Command } from "../command.js";
 
@@ -53,7 +53,8 @@ function fromFlags(values: {
     },
     "flags",
   );
-  const noRefs = () => Promise.reject(new Error("flags cannot name Secrets or ConfigMaps; use -f FILE"));
+  const noRefs = () =>
+    Promise.reject(new UnresolvedReference("flags cannot name Secrets or ConfigMaps; use -f FILE"));
   return {
     build: { apiVersion: "rootfs.dev/v1alpha1", kind: "RootfsBuild", metadata: { name: "flags" }, spec },
     refs: { secretValue: noRefs, configMapValue: noRefs },
