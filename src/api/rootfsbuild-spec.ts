@@ -54,7 +54,7 @@ const diskSource = z
   })
   .describe("An existing installed disk image: the build extracts it without installing.");
 
-const source = withRules(
+export const source = withRules(
   z
     .strictObject({ iso: isoSource.optional(), disk: diskSource.optional() })
     .describe("What to build from: an installer ISO, or an existing disk image."),

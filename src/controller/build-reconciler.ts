@@ -4,10 +4,12 @@ import { parseDuration } from "../api/quantity.js";
 import type { RefResolver } from "../pipeline/answer-plan.js";
 import { resolveInputs, type BuildInputs } from "../pipeline/resolve-inputs.js";
 import { StepFailure } from "../steps/failure.js";
+import { errorText } from "../steps/files.js";
 import type { EventRecorder } from "../runtime/events.js";
 import {
   ensureFinalizer,
   isAlreadyExists,
+  isConflict,
   reconcileStatus,
   removeFinalizer,
   requeueAfter,
@@ -20,6 +22,8 @@ import {
 import type { BuildBackend } from "./backend.js";
 import { imageFor } from "./catalog.js";
 import { holderOf, type KeyClaims } from "./claim.js";
+import { deleteArtifacts } from "./delete-artifacts.js";
+import { decideRetention, type Pruned } from "./retention.js";
 import type { OperatorMetrics } from "./metrics.js";
 import { cleanupFinalizer, rootfsBuildRef, rootfsImageRef } from "./resources.js";
 import {
@@ -75,6 +79,7 @@ export class BuildReconciler implements Reconciler {
 
     const refresh = draft.spec.refresh;
     if (!newGeneration && isFinished(draft)) {
+      await this.prune(draft, ctx);
       // A finished build only looks again to follow a daily-build ISO (spec.refresh).
       const due = refresh ? refreshDueIn(draft, parseDuration(refresh.interval), now) : undefined;
       if (due === undefined) return undefined;
@@ -121,6 +126,7 @@ export class BuildReconciler implements Reconciler {
       build: draft,
       ...inputs,
       refs: this.deps.refsFor(draft.metadata.namespace ?? ""),
+      log: ctx.log,
     });
     switch (state.kind) {
       case "running":
@@ -179,8 +185,57 @@ export class BuildReconciler implements Reconciler {
     for (const a of artifacts) this.deps.metrics.bytesProduced.inc({ kind: a.kind }, a.size);
   }
 
+  /**
+   * spec.refresh.keep: deletes this build's catalog entries past the retention count, each entry
+   * before its artifacts, so the catalog never points at deleted files. A failure is reported and
+   * retried on the next pass; it never holds up the refresh.
+   */
+  private async prune(draft: Draft, ctx: ReconcileContext): Promise<void> {
+    if (decideRetention(draft, this.deps.images.list(), this.deps.builds.list()).prune.length === 0) return;
+    try {
+      // The cache may not yet show a build that just took one of these entries: decide on a fresh list.
+      const builds = await this.deps.client.list<RootfsBuild>(rootfsBuildRef);
+      for (const pruned of decideRetention(draft, this.deps.images.list(), builds.items).prune) {
+        await this.pruneOne(draft, pruned, ctx);
+      }
+    } catch (err) {
+      ctx.log.warn({ err }, "Could not prune catalog entries");
+      void this.deps.events.record(
+        draft,
+        "Warning",
+        "PruneFailed",
+        `Pruning catalog entries failed: ${errorText(err)}`,
+      );
+    }
+  }
+
+  private async pruneOne(draft: Draft, { image, artifacts }: Pruned, ctx: ReconcileContext): Promise<void> {
+    const name = image.metadata.name;
+    try {
+      await this.deps.client.delete(rootfsImageRef, name, undefined, {
+        preconditions: { uid: image.metadata.uid },
+      });
+    } catch (err) {
+      // Someone replaced the entry since the cache saw it: it is not the one decided on.
+      if (isConflict(err)) return;
+      throw err;
+    }
+    const refs = this.deps.refsFor(draft.metadata.namespace ?? "");
+    const cleanup = await deleteArtifacts(this.deps.backend, { build: draft, image, artifacts, refs });
+    const keep = draft.spec.refresh?.keep ?? 0;
+    ctx.log.info({ image: name, deleted: cleanup.deleted, left: cleanup.left }, "Pruned catalog entry");
+    const left = cleanup.left.map((l) => `${l.location} (${l.why})`).join(", ");
+    void this.deps.events.record(
+      draft,
+      cleanup.left.length === 0 ? "Normal" : "Warning",
+      "Pruned",
+      `Deleted catalog entry ${name}, older than the ${keep} kept by spec.refresh.keep; ` +
+        `deleted ${cleanup.deleted.length} artifacts${left ? `, left ${left}` : ""}`,
+    );
+  }
+
   private async finalize(draft: Draft, ctx: ReconcileContext): Promise<Result> {
-    await this.deps.backend.cleanup(draft);
+    await this.deps.backend.cleanup(draft, ctx.log);
     if (draft.status.buildKey) await this.deps.claims.release(draft.status.buildKey, holderOf(draft));
     await removeFinalizer(this.deps.client, rootfsBuildRef, draft, cleanupFinalizer);
     ctx.log.info("Cleaned up after deleted build");

@@ -78,7 +78,7 @@ export interface BackendWiring {
 function backendFor(opts: OperatorOptions, manager: Manager): BackendWiring {
   switch (opts.backend.kind) {
     case "local":
-      return { backend: new LocalBackend({ ...opts.backend, log: manager.log }), watches: [] };
+      return { backend: new LocalBackend(opts.backend), watches: [] };
     case "kubevirt":
       // Caches of the Secrets, PVCs, Jobs, Pods, VMs and VMIs the operator made; a change wakes the owning builds.
       return wireKubevirtBackend(manager, { config: opts.config });
