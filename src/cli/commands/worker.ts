@@ -1,4 +1,4 @@
-import { readdir, readFile, rename, writeFile } from "node:fs/promises";
+import { readdir, readFile, rename, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
@@ -21,18 +21,20 @@ import { remasterForPlan } from "../../steps/remaster.js";
 import { UsageError, type Command } from "../command.js";
 import { ProgressPrinter } from "../progress-printer.js";
 
-// The commands the cluster backend's Jobs run. Each reads its configuration from /config (prepare: the
-// prepare Secret, shared by every build of the ISO; extract: the build's answer Secret) and ends by
-// writing one JSON object to its --result file (the Pod's termination message).
+// The commands the cluster backend's Jobs run. Each reads its configuration from /config (fetch and
+// remaster: the prepare Secret, shared by every build of the ISO; extract: the build's answer Secret) and
+// ends by writing one JSON object to its --result file (its container's termination message). fetch and
+// remaster are two containers of the prepare Job's Pod, so the operator sees which one runs.
 
 const buildConfig = rootfsBuild.extend({ key: z.string(), isoKey: z.string(), sourceSHA256: z.string() });
 const prepareConfig = z.object({ source, os: osIdentity, isoKey: z.string(), sourceSHA256: z.string() });
 
 export const workerCommand: Command = {
   name: "worker",
-  summary: "Run one cluster step (prepare | extract) inside a worker Job",
+  summary: "Run one cluster step (fetch | remaster | extract) inside a worker Job",
   usage:
-    "rootfs worker prepare --config /config/prepare.json --out /iso/disk.img [--result FILE]\n" +
+    "rootfs worker fetch --config /config/prepare.json --out /tmp/source.iso [--cache DIR] [--result FILE]\n" +
+    "       rootfs worker remaster --config /config/prepare.json --source /tmp/source.iso --out /iso/disk.img [--result FILE]\n" +
     "       rootfs worker extract --config /config/build.json --disk /target/disk.img --out /output [--output-ephemeral] [--result FILE]\n" +
     "extract uploads to S3 when ROOTFS_S3_BUCKET is set (with ROOTFS_S3_PREFIX, ROOTFS_S3_REGION, ROOTFS_S3_ENDPOINT,\n" +
     "ROOTFS_S3_FORCE_PATH_STYLE, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY); --output-ephemeral publishes only what reached S3.",
@@ -44,6 +46,7 @@ export const workerCommand: Command = {
         config: { type: "string" },
         out: { type: "string" },
         disk: { type: "string" },
+        source: { type: "string" },
         result: { type: "string", default: "/dev/termination-log" },
         cache: { type: "string", default: "/tmp/rootfs-cache" },
         "output-ephemeral": { type: "boolean", default: false },
@@ -54,28 +57,33 @@ export const workerCommand: Command = {
     const printer = new ProgressPrinter();
     try {
       const result =
-        step === "prepare"
-          ? await prepare(
+        step === "fetch"
+          ? await fetchSource(
               parseWith(prepareConfig, json, values.config),
-              path.dirname(values.config),
               values.out,
               values.cache,
               printer,
             )
-          : step === "extract"
-            ? await extract(parseWith(buildConfig, json, values.config), {
-                disk: values.disk,
+          : step === "remaster"
+            ? await remaster(parseWith(prepareConfig, json, values.config), path.dirname(values.config), {
+                source: values.source,
                 out: values.out,
-                ephemeral: values["output-ephemeral"],
                 printer,
               })
-            : usage(`unknown worker step "${step ?? ""}": use prepare or extract`);
+            : step === "extract"
+              ? await extract(parseWith(buildConfig, json, values.config), {
+                  disk: values.disk,
+                  out: values.out,
+                  ephemeral: values["output-ephemeral"],
+                  printer,
+                })
+              : usage(`unknown worker step "${step ?? ""}": use fetch, remaster or extract`);
       await writeResult(values.result, result);
       return 0;
     } catch (err) {
       if (err instanceof UsageError) throw err;
       const reason =
-        err instanceof StepFailure ? err.reason : step === "prepare" ? "DownloadFailed" : "ExtractFailed";
+        err instanceof StepFailure ? err.reason : fallbackReasons[step as keyof typeof fallbackReasons];
       await writeResult(values.result, { reason, message: errorText(err) });
       throw err;
     }
@@ -85,33 +93,51 @@ export const workerCommand: Command = {
 type BuildConfig = z.output<typeof buildConfig>;
 type PrepareConfig = z.output<typeof prepareConfig>;
 
-async function prepare(
-  config: PrepareConfig,
-  configDir: string,
-  out: string,
-  cacheDir: string,
-  printer: ProgressPrinter,
-) {
+/** What a step that fails unexpectedly (not a StepFailure) reports. */
+const fallbackReasons = {
+  fetch: "DownloadFailed",
+  remaster: "UnsupportedISO",
+  extract: "ExtractFailed",
+} as const;
+
+/** Downloads and verifies the source ISO, then moves it to `out` for the remaster container. */
+async function fetchSource(config: PrepareConfig, out: string, cacheDir: string, printer: ProgressPrinter) {
   const iso = config.source.iso;
   if (!iso) throw new StepFailure("InvalidSpec", "The cluster backend builds from spec.source.iso only");
   const steps = new StepRunner(printer.listener);
-  const fetched = await steps.run("fetch", `Fetching ${iso.url}`, () =>
-    fetchVerified({ ...iso, cacheDir, onProgress: printer.listener }),
-  );
+  const fetched = await steps.run("fetch", `Fetching ${iso.url}`, async () => {
+    const file = await fetchVerified({ ...iso, cacheDir, onProgress: printer.listener });
+    // A file:// source is verified in place: link it rather than move someone else's file.
+    if (iso.url.startsWith("file://")) await symlink(file.path, out);
+    else await rename(file.path, out);
+    return file;
+  });
+  return { sourceSHA256: fetched.sha256, steps: completed(steps) };
+}
+
+async function remaster(
+  config: PrepareConfig,
+  configDir: string,
+  opts: { source?: string; out: string; printer: ProgressPrinter },
+) {
+  const { source, out, printer } = opts;
+  if (!source) throw new UsageError("--source is required for remaster");
   const plan = await planFromConfig(config, configDir);
+  const steps = new StepRunner(printer.listener);
   const partial = `${out}.partial`;
   const remastered = await steps.run("remaster", "Remastering the ISO", () =>
     remasterForPlan({
-      sourceIso: fetched.path,
-      sourceSHA256: fetched.sha256,
+      sourceIso: source,
+      sourceSHA256: config.sourceSHA256,
       plan,
-      cacheDir,
+      // Unused: the output is given, so nothing is looked up or kept in a cache.
+      cacheDir: path.dirname(partial),
       output: partial,
       onProgress: printer.listener,
     }),
   );
   await rename(partial, out);
-  return { sourceSHA256: fetched.sha256, volumeId: remastered.volumeId, steps: completed(steps) };
+  return { volumeId: remastered.volumeId, steps: completed(steps) };
 }
 
 async function extract(

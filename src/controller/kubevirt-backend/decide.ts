@@ -5,9 +5,12 @@ import {
   answerSecret,
   extractJob,
   installVm,
+  fetchContainer,
   isoPvc,
+  namespaceOf,
   prepareJob,
   prepareSecret,
+  workerContainer,
   targetDiskPvc,
   type BuildContext,
   type ResolvedStorage,
@@ -24,7 +27,7 @@ import {
   type Decision,
 } from "./decision.js";
 import { installFailedMessage, installTimedOut, installTimeoutMessage } from "./install-outcome.js";
-import { jobOutcome } from "./job-outcome.js";
+import { containerStarted, jobOutcome } from "./job-outcome.js";
 import { extracted, jobFailed } from "./outcomes.js";
 import { virtualMachineRef } from "./refs.js";
 import type { Snapshot } from "./snapshot.js";
@@ -138,12 +141,15 @@ function nextStep(ctx: BuildContext, storage: ResolvedStorage, snap: Snapshot, n
   // The prepare Job failed: the worker's reason, else DownloadFailed.
   if (prepared.phase === "failed")
     return jobFailed("fetch", prepare, snap.preparePods, prepared, "DownloadFailed", now);
-  // The prepare Job runs: Fetching (the worker remasters right after, in the same Pod).
+  // The prepare Job runs: Fetching until its Pod's fetch container is done, then Remastering.
   if (prepared.phase === "running")
-    return running(
-      "fetch",
-      `Fetching and remastering the ISO (Job ${names.prepareJob}${prepared.active ? "" : ", starting"})`,
-    );
+    return snap.preparePods.some((pod) => containerStarted(pod, workerContainer))
+      ? running("remaster", `Remastering the ISO (Job ${names.prepareJob})`)
+      : running(
+          "fetch",
+          `Fetching the ISO (Job ${names.prepareJob}${prepared.active ? "" : ", starting"}); ` +
+            `kubectl logs -n ${namespaceOf(ctx)} job/${names.prepareJob} -c ${fetchContainer} shows the bytes`,
+        );
   // The unattended ISO is ready, but the outputs have nowhere to go yet.
   if (waitForStorage) return running("install", waitForStorage);
   // The unattended ISO is ready: create the target disk first, since the answer Secret depends on it.

@@ -1,4 +1,10 @@
-import type { ContainerTermination, JobCondition, ObservedJob, ObservedPod } from "./observed.js";
+import type {
+  ContainerStatus,
+  ContainerTermination,
+  JobCondition,
+  ObservedJob,
+  ObservedPod,
+} from "./observed.js";
 
 export type JobOutcome =
   | { phase: "running"; active: boolean }
@@ -27,15 +33,39 @@ export const jobUidLabel = "batch.kubernetes.io/controller-uid";
 export const jobNameLabel = "batch.kubernetes.io/job-name";
 
 /**
- * How the worker container of the most recently finished Pod ended (of those that exited 0, when
+ * How `container` (init or not) of the most recently finished Pod ended (of those that exited 0, when
  * `successful`), if any did.
  */
-export function workerTermination(
+export function containerTermination(
   pods: ObservedPod[],
+  container: string,
   opts: { successful?: boolean } = {},
 ): ContainerTermination | undefined {
-  const finished = pods
-    .map((pod) => pod.status?.containerStatuses?.find((c) => c.name === "worker")?.state?.terminated)
-    .filter((t): t is ContainerTermination => t !== undefined && (!opts.successful || t.exitCode === 0));
-  return finished.sort((a, b) => (a.finishedAt ?? "").localeCompare(b.finishedAt ?? "")).at(-1);
+  return latest(
+    pods
+      .map((pod) => statusesOf(pod).find((c) => c.name === container)?.state?.terminated)
+      .filter((t): t is ContainerTermination => t !== undefined && (!opts.successful || t.exitCode === 0)),
+  );
+}
+
+/** How the failed Pods' failing containers ended, the latest first; else how any container last ended. */
+export function failureTermination(pods: ObservedPod[]): ContainerTermination | undefined {
+  const ended = pods.flatMap((pod) =>
+    statusesOf(pod).flatMap((c) => (c.state?.terminated ? [c.state.terminated] : [])),
+  );
+  return latest(ended.filter((t) => t.exitCode !== 0)) ?? latest(ended);
+}
+
+/** Whether a Pod has begun `container` (an init container before it finished successfully). */
+export function containerStarted(pod: ObservedPod, container: string): boolean {
+  const state = statusesOf(pod).find((c) => c.name === container)?.state;
+  return state?.running !== undefined || state?.terminated !== undefined;
+}
+
+function statusesOf(pod: ObservedPod): ContainerStatus[] {
+  return [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
+}
+
+function latest(terminations: ContainerTermination[]): ContainerTermination | undefined {
+  return terminations.sort((a, b) => (a.finishedAt ?? "").localeCompare(b.finishedAt ?? "")).at(-1);
 }

@@ -60,7 +60,8 @@ export async function observe(
   const snapshot: Snapshot = {
     isoPvc: cached(pvcs, names.isoPvc),
     prepareJob,
-    preparePods: finishedPods(prepareJob),
+    // While the prepare Job runs, its Pod tells whether it fetches or remasters.
+    preparePods: prepareJob ? podsOf(prepareJob, pods.list()) : [],
     targetPvc: cached(pvcs, names.targetDiskPvc),
     vm,
     // A VMI left behind by a deleted VM of the same name is not this VM's.

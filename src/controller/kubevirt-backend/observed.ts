@@ -40,7 +40,11 @@ export interface ContainerStatus {
 }
 
 export interface ObservedPod extends KubeObject {
-  status?: { phase?: string; containerStatuses?: ContainerStatus[] };
+  status?: {
+    phase?: string;
+    initContainerStatuses?: ContainerStatus[];
+    containerStatuses?: ContainerStatus[];
+  };
 }
 
 export interface ObservedVmi extends KubeObject {

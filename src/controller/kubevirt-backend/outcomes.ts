@@ -3,10 +3,16 @@ import type { FailureReason } from "../../api/reasons.js";
 import type { StepName } from "../../api/rootfsbuild.js";
 import { coreRefs } from "../../runtime/index.js";
 import type { BuildOutcome } from "../catalog.js";
-import { namespaceOf, type BuildContext, type ResolvedStorage } from "../manifests/index.js";
+import {
+  fetchContainer,
+  namespaceOf,
+  workerContainer,
+  type BuildContext,
+  type ResolvedStorage,
+} from "../manifests/index.js";
 import type { Action } from "./actions.js";
 import { deleteIfPresent, failed, releaseIfOwned, running, type Decision } from "./decision.js";
-import { workerTermination, type JobOutcome } from "./job-outcome.js";
+import { containerTermination, failureTermination, type JobOutcome } from "./job-outcome.js";
 import type { ObservedJob, ObservedPod } from "./observed.js";
 import { virtualMachineRef } from "./refs.js";
 import type { Snapshot } from "./snapshot.js";
@@ -32,7 +38,7 @@ export function extracted(
   outcome: Finished<"succeeded">,
   now: Date,
 ): Decision {
-  const termination = workerTermination(snap.extractPods, { successful: true });
+  const termination = containerTermination(snap.extractPods, workerContainer, { successful: true });
   const result = parseWorkerMessage(extractResultSchema, termination?.message);
   if (!result) {
     if (!termination && withinGrace(outcome.at, now)) return running("extract", "Reading the extract result");
@@ -43,13 +49,16 @@ export function extracted(
         "the worker must write its result to /dev/termination-log",
     );
   }
-  const preparePod = workerTermination(snap.preparePods, { successful: true });
-  const prepared = parseWorkerMessage(prepareResultSchema, preparePod?.message);
+  // The prepare Pod's fetch and remaster containers each report their own step.
+  const prepared = [fetchContainer, workerContainer].flatMap((container) => {
+    const ended = containerTermination(snap.preparePods, container, { successful: true });
+    return parseWorkerMessage(prepareResultSchema, ended?.message)?.steps ?? [];
+  });
   return {
     state: {
       kind: "succeeded",
       ...published(ctx, storage, result),
-      steps: stepTimes(snap, { prepare: prepared, extract: result }),
+      steps: stepTimes(snap, { prepare: prepared, extract: result.steps }),
     },
     actions: removeTemporaries(ctx, snap),
   };
@@ -97,7 +106,7 @@ export function jobFailed(
   fallback: FailureReason,
   now: Date,
 ): Decision {
-  const termination = workerTermination(pods);
+  const termination = failureTermination(pods);
   const reported = parseWorkerMessage(workerFailureSchema, termination?.message);
   if (reported) return failed(reported.reason, reported.message);
   if (!termination && withinGrace(outcome.at, now)) return running(step, `Reading the ${step} result`);

@@ -13,6 +13,7 @@ export interface Snapshot {
   /** Size of the source ISO (HEAD of its URL), looked up only while there is no ISO PVC. */
   isoSizeBytes?: number;
   prepareJob?: ObservedJob;
+  /** The prepare Job's Pods, running or finished. */
   preparePods: ObservedPod[];
   targetPvc?: KubeObject;
   vm?: KubeObject;

@@ -1,17 +1,16 @@
 import type { RootfsBuildStatus } from "../../api/rootfsbuild.js";
 import type { ObservedJob } from "./observed.js";
 import type { Snapshot } from "./snapshot.js";
-import type { ExtractResult, PrepareResult } from "./worker-results.js";
 
 export type StepTimes = NonNullable<RootfsBuildStatus["steps"]>;
 
 /**
- * When each step ran: the worker's own times when it reported them (fetch and remaster share the prepare
- * Job), else the Jobs' times; the install from the VM's creation to its instance's success.
+ * When each step ran: the worker's own times when it reported them (fetch and remaster, the prepare
+ * Job's two containers), else the Jobs' times; the install from the VM's creation to its instance's success.
  */
 export function stepTimes(
   snapshot: Snapshot,
-  results: { prepare?: PrepareResult; extract?: ExtractResult },
+  reported: { prepare?: StepTimes; extract?: StepTimes },
 ): StepTimes {
   const install = snapshot.vm && {
     name: "install" as const,
@@ -20,9 +19,9 @@ export function stepTimes(
       ?.phaseTransitionTimestamp,
   };
   return [
-    ...(results.prepare?.steps ?? jobStep("fetch", snapshot.prepareJob)),
+    ...(reported.prepare?.length ? reported.prepare : jobStep("fetch", snapshot.prepareJob)),
     ...(install ? [install] : []),
-    ...(results.extract?.steps ?? jobStep("extract", snapshot.extractJob)),
+    ...(reported.extract?.length ? reported.extract : jobStep("extract", snapshot.extractJob)),
   ];
 }
 

@@ -29,7 +29,10 @@ export const workerStepsSchema = z
   )
   .max(4);
 
-/** Written by `rootfs worker prepare` after /iso/disk.img is complete (renamed into place). */
+/**
+ * Written by `rootfs worker fetch` (the source's digest) and `rootfs worker remaster` (after
+ * /iso/disk.img is complete, renamed into place), each to its own container's termination message.
+ */
 export const prepareResultSchema = z.object({
   /** sha256 of the downloaded source ISO, as verified. */
   sourceSHA256: sha256Hex.optional(),

@@ -49,6 +49,7 @@ export interface PodSpec {
   restartPolicy: "Never";
   automountServiceAccountToken: boolean;
   enableServiceLinks: boolean;
+  initContainers?: Container[];
   securityContext: PodSecurityContext;
   nodeSelector: Record<string, string>;
   containers: Container[];

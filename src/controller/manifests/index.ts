@@ -20,7 +20,8 @@ export {
   prepareSecret,
 } from "./answer-secret.js";
 export { isoPvc, isoPvcSize } from "./iso-pvc.js";
-export { prepareJob } from "./prepare-job.js";
+export { fetchContainer, prepareJob } from "./prepare-job.js";
+export { workerContainer } from "./worker-pod.js";
 export { targetDiskPvc } from "./target-disk-pvc.js";
 export { installVm, type InstallVirtualMachine } from "./install-vm.js";
 export { extractJob, kvmResource } from "./extract-job.js";

@@ -7,10 +7,15 @@ import { prepareConfigPath, workerPodTemplate } from "./worker-pod.js";
 
 export const isoMountPath = "/iso";
 export const isoImagePath = `${isoMountPath}/disk.img`;
+/** Where the fetch container leaves the verified source ISO for the remaster container (the Pod's /tmp). */
+export const sourceIsoPath = "/tmp/source.iso";
+/** The init container that downloads; while it runs the build is Fetching, then Remastering. */
+export const fetchContainer = "fetch";
 
 /**
- * Fetches the source ISO and remasters it into the shared ISO PVC, configured by the prepare Secret.
- * Shared like the PVC; it has no ttlSecondsAfterFinished because the controller reads its outcome.
+ * Fetches the source ISO (an init container) and remasters it into the shared ISO PVC, both configured
+ * by the prepare Secret. Shared like the PVC; it has no ttlSecondsAfterFinished because the controller
+ * reads its outcome.
  */
 export function prepareJob(ctx: BuildContext): Job {
   const names = allChildNames(ctx);
@@ -25,7 +30,14 @@ export function prepareJob(ctx: BuildContext): Job {
       template: workerPodTemplate(ctx, {
         labels: meta.labels,
         configSecret: names.prepareSecret,
-        command: ["rootfs", "worker", "prepare", "--config", prepareConfigPath, "--out", isoImagePath],
+        init: {
+          name: fetchContainer,
+          command: ["rootfs", "worker", "fetch", "--config", prepareConfigPath, "--out", sourceIsoPath],
+        },
+        command: [
+          ...["rootfs", "worker", "remaster", "--config", prepareConfigPath],
+          ...["--source", sourceIsoPath, "--out", isoImagePath],
+        ],
         env: [],
         mounts: [{ name: "iso", mountPath: isoMountPath }],
         volumes: [{ name: "iso", persistentVolumeClaim: { claimName: names.isoPvc } }],

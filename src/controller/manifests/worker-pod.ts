@@ -3,6 +3,7 @@
 import { buildConfigKey, prepareConfigKey } from "./answer-secret.js";
 import type { BuildContext } from "./build-context.js";
 import type {
+  Container,
   ContainerSecurityContext,
   EnvVar,
   PodSecurityContext,
@@ -14,6 +15,8 @@ import type {
 /** The distroless "nonroot" user; any non-zero uid works. */
 export const workerUid = 65532;
 export const configDir = "/config";
+/** The container whose termination message is the step's result (the last one to run). */
+export const workerContainer = "worker";
 export const buildConfigPath = `${configDir}/${buildConfigKey}`;
 export const prepareConfigPath = `${configDir}/${prepareConfigKey}`;
 
@@ -36,6 +39,8 @@ export const containerSecurityContext = (): ContainerSecurityContext => ({
 
 export interface WorkerPodParts {
   labels: Record<string, string>;
+  /** A step that runs to completion first, in its own container (e.g. fetch before remaster). */
+  init?: { name: string; command: string[] };
   /** The Secret mounted at /config: the step's configuration (and, for prepare, embedded answers). */
   configSecret: string;
   command: string[];
@@ -51,6 +56,22 @@ export interface WorkerPodParts {
 export function workerPodTemplate(ctx: BuildContext, parts: WorkerPodParts): PodTemplate {
   const { workerImage, workerImagePullPolicy, workerResources, nodeSelectors } = ctx.config;
   const compute = { cpu: workerResources.cpu, memory: workerResources.memory };
+  const container = (name: string, command: string[]): Container => ({
+    name,
+    image: workerImage,
+    imagePullPolicy: workerImagePullPolicy,
+    command,
+    // Copies: containers of one Pod share no objects, so a caller editing one edits only that one.
+    env: structuredClone([{ name: "HOME", value: "/tmp" }, ...parts.env]),
+    volumeMounts: structuredClone([
+      ...parts.mounts,
+      { name: "config", mountPath: configDir, readOnly: true },
+      { name: "tmp", mountPath: "/tmp" },
+    ]),
+    resources: { requests: { ...compute }, limits: { ...compute, ...parts.extraLimits } },
+    securityContext: containerSecurityContext(),
+    terminationMessagePolicy: "File",
+  });
   return {
     metadata: { labels: { ...parts.labels } },
     spec: {
@@ -60,23 +81,8 @@ export function workerPodTemplate(ctx: BuildContext, parts: WorkerPodParts): Pod
       enableServiceLinks: false,
       securityContext: podSecurityContext(),
       nodeSelector: { ...nodeSelectors[ctx.build.spec.os.arch] },
-      containers: [
-        {
-          name: "worker",
-          image: workerImage,
-          imagePullPolicy: workerImagePullPolicy,
-          command: parts.command,
-          env: [{ name: "HOME", value: "/tmp" }, ...parts.env],
-          volumeMounts: [
-            ...parts.mounts,
-            { name: "config", mountPath: configDir, readOnly: true },
-            { name: "tmp", mountPath: "/tmp" },
-          ],
-          resources: { requests: { ...compute }, limits: { ...compute, ...parts.extraLimits } },
-          securityContext: containerSecurityContext(),
-          terminationMessagePolicy: "File",
-        },
-      ],
+      ...(parts.init && { initContainers: [container(parts.init.name, parts.init.command)] }),
+      containers: [container(workerContainer, parts.command)],
       volumes: [
         ...parts.volumes,
         { name: "config", secret: { secretName: parts.configSecret } },

@@ -1,6 +1,6 @@
-// `rootfs worker prepare|extract` as the cluster's Jobs run them, on this machine: prepare reads only the
-// prepare Secret's files (no build's answers), extract uploads to a real S3 server when the Job's
-// environment names one.
+// `rootfs worker fetch|remaster|extract` as the cluster's Jobs run them, on this machine: fetch and
+// remaster read only the prepare Secret's files (no build's answers), extract uploads to a real S3 server
+// when the Job's environment names one.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
@@ -51,7 +51,7 @@ before(async () => {
 });
 after(() => rm(work, { recursive: true, force: true }));
 
-describe("rootfs worker prepare", () => {
+describe("rootfs worker fetch + remaster", () => {
   let installer: TinyInstaller;
   let server: TestServer;
 
@@ -66,7 +66,7 @@ describe("rootfs worker prepare", () => {
   });
   after(() => server?.close());
 
-  test("fetches and remasters from prepare.json alone, reporting both steps", async () => {
+  test("fetch then remaster, as the prepare Pod's two containers, from prepare.json alone", async () => {
     const manifest = parse(await readFile(path.join(repoRoot, "examples", "tiny.yaml"), "utf8")) as {
       spec: { source: { iso: Record<string, string> } };
     };
@@ -95,21 +95,27 @@ describe("rootfs worker prepare", () => {
     const config = await mountSecret(prepareSecret(ctx, isoPvc), path.join(work, "prepare-config"));
     const out = path.join(work, "iso", "disk.img");
     await mkdir(path.dirname(out), { recursive: true });
-    const result = path.join(work, "prepare-result");
+    const source = path.join(work, "pod-tmp", "source.iso");
+    await mkdir(path.dirname(source), { recursive: true });
+    const results = { fetch: path.join(work, "fetch-result"), remaster: path.join(work, "remaster-result") };
+    const prepareJson = path.join(config, "prepare.json");
 
+    // The prepare Pod: the fetch init container, then the remaster container, sharing /tmp.
     await worker([
-      ...["prepare", "--config", path.join(config, "prepare.json"), "--out", out],
-      ...["--result", result, "--cache", path.join(work, "prepare-cache")],
+      ...["fetch", "--config", prepareJson, "--out", source],
+      ...["--result", results.fetch, "--cache", path.join(work, "pod-tmp", "cache")],
+    ]);
+    await worker([
+      ...["remaster", "--config", prepareJson, "--source", source, "--out", out],
+      ...["--result", results.remaster],
     ]);
 
-    const reported = JSON.parse(await readFile(result, "utf8")) as {
-      sourceSHA256: string;
-      volumeId: string;
-      steps: { name: string }[];
-    };
-    assert.equal(reported.sourceSHA256, sourceSHA256);
+    type Reported = { sourceSHA256?: string; volumeId?: string; steps: { name: string }[] };
+    const fetched = JSON.parse(await readFile(results.fetch, "utf8")) as Reported;
+    const reported = JSON.parse(await readFile(results.remaster, "utf8")) as Reported;
+    assert.equal(fetched.sourceSHA256, sourceSHA256);
     assert.deepEqual(
-      reported.steps.map((s) => s.name),
+      [...fetched.steps, ...reported.steps].map((s) => s.name),
       ["fetch", "remaster"],
     );
     // The remastered ISO keeps the label and boots the installer at the OEMDRV side volume.

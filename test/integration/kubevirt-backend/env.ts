@@ -14,14 +14,19 @@ import {
   silentLogger,
   type Manager,
 } from "../../../src/runtime/index.js";
-import { installCrds, startControlPlane, type ControlPlane } from "../../harness/control-plane.js";
+import {
+  installCrds,
+  startControlPlane,
+  type ControlPlane,
+  type StartControlPlaneOptions,
+} from "../../harness/control-plane.js";
 import { inNamespace, rootfsBuild, set, type Manifest, type Modifier } from "../../helpers/builds.js";
 import { eventually } from "../../helpers/eventually.js";
 import { repoRoot } from "../../helpers/paths.js";
 
 export const namespace = "builds";
 export const storageClaim = "rootfs-artifacts";
-const operatorNamespace = "rootfs-system";
+export const operatorNamespace = "rootfs-system";
 
 export interface Env {
   cp: ControlPlane;
@@ -31,8 +36,8 @@ export interface Env {
   stop(): Promise<void>;
 }
 
-export async function startEnv(): Promise<Env> {
-  const cp = await startControlPlane();
+export async function startEnv(opts: StartControlPlaneOptions = {}): Promise<Env> {
+  const cp = await startControlPlane(opts);
   await installCrds(
     cp,
     ["crds", "test/fixtures/kubevirt-crds"].map((p) => path.join(repoRoot, p)),

@@ -2,34 +2,45 @@
 // per finished Job, with the worker's termination message) and KubeVirt (a VMI per VM).
 import assert from "node:assert/strict";
 import { randomBytes } from "node:crypto";
+import { setTimeout as sleep } from "node:timers/promises";
 import type { RootfsBuild } from "../../../src/api/rootfsbuild.js";
 import {
   virtualMachineRef,
   virtualMachineInstanceRef,
 } from "../../../src/controller/kubevirt-backend/index.js";
+import { jobOutcome } from "../../../src/controller/kubevirt-backend/job-outcome.js";
+import type { ObservedJob } from "../../../src/controller/kubevirt-backend/observed.js";
 import type { Job } from "../../../src/controller/manifests/index.js";
-import { coreRefs, type KubeObject, type ResourceRef } from "../../../src/runtime/index.js";
+import { coreRefs, Informer, type KubeObject, type ResourceRef } from "../../../src/runtime/index.js";
 import { eventually } from "../../helpers/eventually.js";
 import { namespace, type Env } from "./env.js";
 
-/** Each kind of child, by the rootfs.dev/step label its builder sets. */
+/** Each kind of child, by the rootfs.dev/step label its builder sets (prepareSecret: "prepare"). */
 export const children = {
   answer: coreRefs.secret,
   iso: coreRefs.pvc,
   prepare: coreRefs.job,
+  prepareSecret: coreRefs.secret,
   disk: coreRefs.pvc,
   install: virtualMachineRef,
   extract: coreRefs.job,
 } satisfies Record<string, ResourceRef>;
 export type Step = keyof typeof children;
 
-/** The build's children of one step: those whose owners include the build. */
+/** The Secrets belong to the build through the PVC that owns each (they go with it). */
+const ownedThrough: Partial<Record<Step, Step>> = { answer: "disk", prepareSecret: "iso" };
+
+/** The build's children of one step: those whose owners include the build (or its PVC, for Secrets). */
 export async function childrenOf(env: Env, build: RootfsBuild, step: Step): Promise<KubeObject[]> {
   const { items } = await env.client.list(children[step], {
     namespace,
-    labelSelector: `rootfs.dev/step=${step}`,
+    labelSelector: `rootfs.dev/step=${step === "prepareSecret" ? "prepare" : step}`,
   });
-  return items.filter((o) => o.metadata.ownerReferences?.some((r) => r.uid === build.metadata.uid));
+  const via = ownedThrough[step];
+  const owners = via
+    ? new Set((await childrenOf(env, build, via)).map((o) => o.metadata.uid))
+    : new Set([build.metadata.uid]);
+  return items.filter((o) => o.metadata.ownerReferences?.some((r) => owners.has(r.uid)));
 }
 
 /** Waits until the build has exactly one child of `step`, and returns it. */
@@ -56,6 +67,7 @@ export async function finishJob(env: Env, job: KubeObject, exit: WorkerExit): Pr
   const stored = (await env.client.get(coreRefs.job, job.metadata.name, namespace)) as unknown as Job &
     KubeObject;
   const template = stored.spec.template;
+  await assertSecretsExist(env, template.spec.volumes, `Job ${stored.metadata.name}`);
   const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
   const pod = await env.client.create(coreRefs.pod, {
     metadata: {
@@ -83,21 +95,44 @@ export async function finishJob(env: Env, job: KubeObject, exit: WorkerExit): Pr
     finishedAt: now,
     ...(exit.message !== undefined && { message: exit.message }),
   };
+  const statusOf = (c: { name: string; image: string }, state: Record<string, unknown>) => ({
+    name: c.name,
+    image: c.image,
+    imageID: "",
+    ready: false,
+    restartCount: 0,
+    state,
+  });
+  // An init container (the prepare Job's fetch) ends first; when it fails, it is the one that failed.
+  const init = template.spec.initContainers?.[0];
+  const initFailed = init !== undefined && exit.exitCode !== 0;
+  const initStatuses = init
+    ? [
+        statusOf(
+          init,
+          initFailed
+            ? { terminated }
+            : {
+                terminated: {
+                  exitCode: 0,
+                  reason: "Completed",
+                  startedAt: now,
+                  finishedAt: now,
+                  message: "{}",
+                },
+              },
+        ),
+      ]
+    : undefined;
   await env.client.replace(
     coreRefs.pod,
     {
       ...pod,
       status: {
         phase: exit.exitCode === 0 ? "Succeeded" : "Failed",
+        ...(initStatuses && { initContainerStatuses: initStatuses }),
         containerStatuses: [
-          {
-            name: container.name,
-            image: container.image,
-            imageID: "",
-            ready: false,
-            restartCount: 0,
-            state: { terminated },
-          },
+          statusOf(container, initFailed ? { waiting: { reason: "PodInitializing" } } : { terminated }),
         ],
       },
     },
@@ -144,8 +179,11 @@ export async function finishVm(env: Env, vm: KubeObject, phase: "Succeeded" | "F
   const stored = await env.client.get(virtualMachineRef, vm.metadata.name, namespace);
   assert.ok(stored, `VM ${vm.metadata.name} is gone`);
   const template = (
-    stored.spec as { template: { metadata: { labels: Record<string, string> }; spec: unknown } }
+    stored.spec as {
+      template: { metadata: { labels: Record<string, string> }; spec: { volumes?: SecretVolume[] } };
+    }
   ).template;
+  await assertSecretsExist(env, template.spec.volumes, `VM ${stored.metadata.name}`);
   const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
   await env.client.create(virtualMachineInstanceRef, {
     metadata: {
@@ -172,14 +210,30 @@ export async function finishVm(env: Env, vm: KubeObject, phase: "Succeeded" | "F
   });
 }
 
-/** Gone, or on its way (no garbage collector or PVC-protection controller runs here). */
+type SecretVolume = { name: string; secret?: { secretName: string } };
+
+/** The kubelet (and virt-launcher) would not start a Pod whose Secret volume is missing. */
+async function assertSecretsExist(env: Env, volumes: SecretVolume[] | undefined, what: string) {
+  for (const name of (volumes ?? []).flatMap((v) => (v.secret ? [v.secret.secretName] : []))) {
+    assert.ok(
+      await env.client.get(coreRefs.secret, name, namespace),
+      `${what} mounts Secret ${name}, which is missing`,
+    );
+  }
+}
+
+/**
+ * Gone, or on its way (no garbage collector or PVC-protection controller runs here): deleted, being
+ * deleted, or depending on an owner that is (the garbage collector takes it next). Owners other than
+ * builds are other children in the namespace (the Secrets' PVCs).
+ */
 export async function goneOrGoing(env: Env, ref: ResourceRef, object: KubeObject): Promise<boolean> {
   const now = await env.client.get(ref, object.metadata.name, namespace);
-  return (
-    now === undefined ||
-    now.metadata.uid !== object.metadata.uid ||
-    now.metadata.deletionTimestamp !== undefined
-  );
+  if (now === undefined || now.metadata.uid !== object.metadata.uid || now.metadata.deletionTimestamp)
+    return true;
+  const owner = now.metadata.ownerReferences?.find((o) => o.controller && o.kind === "PersistentVolumeClaim");
+  if (!owner) return false;
+  return goneOrGoing(env, coreRefs.pvc, { ...now, metadata: { name: owner.name, uid: owner.uid } });
 }
 
 /** What the worker writes when it succeeds or fails (src/controller/kubevirt-backend/worker-results.ts). */
@@ -203,3 +257,74 @@ export const extractSucceeded: WorkerExit = {
     packageCount: 412,
   }),
 };
+
+/** What playCluster() makes each worker Job end with, by its rootfs.dev/step label, and when. */
+export interface ClusterScript {
+  prepare: WorkerExit;
+  extract: WorkerExit;
+  install: "Succeeded" | "Failed";
+  /** How long each child runs before it finishes (default: it finishes at once). */
+  runsFor?: () => number;
+}
+
+export interface PlayedCluster {
+  /** Children finished so far, as "<kind> <name>". */
+  readonly finished: string[];
+  /** Errors other than "the child is gone" (a finished Job deleted by the operator meanwhile). */
+  readonly errors: unknown[];
+  stop(): Promise<void>;
+}
+
+/**
+ * Plays the Job controller, kubelet and KubeVirt in the background, whatever the operator does (or
+ * whether one runs at all): every worker Job gets a finished Pod and status, every install VM a finished
+ * instance, once per uid, `runsFor()` after the test sees it.
+ */
+export async function playCluster(env: Env, script: Partial<ClusterScript> = {}): Promise<PlayedCluster> {
+  const { prepare = prepareSucceeded, extract = extractSucceeded, install = "Succeeded" } = script;
+  const stop = new AbortController();
+  const opts = { namespace, labelSelector: "app.kubernetes.io/managed-by=rootfs-operator" };
+  const jobs = new Informer<ObservedJob>(env.client, children.prepare, opts);
+  const vms = new Informer(env.client, children.install, opts);
+  const seen = new Set<string>();
+  const finished: string[] = [];
+  const errors: unknown[] = [];
+  const running = new Set<Promise<void>>();
+  const play = (ref: ResourceRef, object: KubeObject, finish: () => Promise<void>) => {
+    const uid = object.metadata.uid ?? "";
+    if (seen.has(uid) || object.metadata.deletionTimestamp) return;
+    seen.add(uid);
+    const run = (async () => {
+      await sleep(script.runsFor?.() ?? 0, undefined, { signal: stop.signal }).catch(() => undefined);
+      if (stop.signal.aborted) return;
+      try {
+        await finish();
+        finished.push(`${ref.kind} ${object.metadata.name}`);
+      } catch (err) {
+        // The operator may delete a child while it is being finished; only a live one must finish.
+        if (!(await goneOrGoing(env, ref, object))) errors.push(err);
+      }
+    })();
+    running.add(run);
+    void run.finally(() => running.delete(run));
+  };
+  jobs.onChange((job, _key, deleted) => {
+    const step = job.metadata.labels?.["rootfs.dev/step"];
+    const exit = step === "prepare" ? prepare : step === "extract" ? extract : undefined;
+    if (exit && !deleted && jobOutcome(job).phase === "running")
+      play(children.prepare, job, () => finishJob(env, job, exit));
+  });
+  vms.onChange((vm, _key, deleted) => {
+    if (!deleted) play(children.install, vm, () => finishVm(env, vm, install));
+  });
+  for (const informer of [jobs, vms]) informer.start(stop.signal);
+  await Promise.all([jobs.waitForSync(stop.signal), vms.waitForSync(stop.signal)]);
+  return {
+    finished,
+    errors,
+    async stop() {
+      stop.abort();
+      await Promise.all([jobs.stopped(), vms.stopped(), ...running]);
+    },
+  };
+}

@@ -65,6 +65,7 @@ describe("worker Jobs", () => {
         secret: { secretName: allChildNames(ctx)[secret as "prepareSecret" | "answerSecret"] },
       });
       assert.equal(containerOf(job).command[4], `/config/${config}`);
+      for (const init of podOf(job).initContainers ?? []) assert.equal(init.command[4], `/config/${config}`);
       assert.equal(containerOf(job).terminationMessagePolicy, "File");
       assert.equal(podOf(job).restartPolicy, "Never");
       assert.deepEqual(job.spec.template.metadata.labels, job.metadata.labels);
@@ -86,14 +87,18 @@ describe("worker Jobs", () => {
   test("prepare: remasters into the ISO PVC, retries twice, bounded by spec.install.timeout", async () => {
     const ctx = await contextFor(buildNamed("prep", set("spec.install.timeout", "1h30m")));
     const job = prepareJob(ctx);
+    const [fetch] = podOf(job).initContainers ?? [];
+    assert.equal(fetch?.name, "fetch");
+    assert.deepEqual(fetch?.command, [
+      ...["rootfs", "worker", "fetch", "--config", "/config/prepare.json", "--out", "/tmp/source.iso"],
+    ]);
+    // Both containers run the same way: same image, mounts, limits and security context.
+    const { name: _fetch, command: _fetchCommand, ...fetchRest } = fetch ?? containerOf(job);
+    const { name: _worker, command: _workerCommand, ...workerRest } = containerOf(job);
+    assert.deepEqual(fetchRest, workerRest);
     assert.deepEqual(containerOf(job).command, [
-      "rootfs",
-      "worker",
-      "prepare",
-      "--config",
-      "/config/prepare.json",
-      "--out",
-      "/iso/disk.img",
+      ...["rootfs", "worker", "remaster", "--config", "/config/prepare.json"],
+      ...["--source", "/tmp/source.iso", "--out", "/iso/disk.img"],
     ]);
     assert.deepEqual(mountAt(job, "/iso"), { name: "iso", mountPath: "/iso" });
     assert.deepEqual(volumeNamed(job, "iso"), {

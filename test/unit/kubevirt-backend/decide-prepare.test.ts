@@ -1,6 +1,6 @@
 // decide() up to the install: the shared ISO PVC, prepare Secret and prepare Job.
 import { describe } from "node:test";
-import { condition, emptySnapshot, job, object, pod, prepared } from "./fixtures.js";
+import { condition, emptySnapshot, job, object, pod, prepared, runningPod } from "./fixtures.js";
 import { failure, runTable, type Row } from "./decide-table.js";
 
 const rows: Row[] = [
@@ -46,11 +46,40 @@ const rows: Row[] = [
     actions: ["addOwner Job rootfs-iso"],
   },
   {
-    name: "the prepare Job runs: Fetching",
-    snap: (f) => ({ ...prepared(f), prepareJob: job(f.names.prepareJob, [f.shared]) }),
+    name: "the prepare Job runs its fetch container: Fetching, and where the bytes show",
+    snap: (f) => {
+      const running = job(f.names.prepareJob, [f.shared]);
+      return { ...prepared(f), prepareJob: running, preparePods: [runningPod(running, "fetch")] };
+    },
     state: "running fetch",
     actions: [],
-    message: /Fetching and remastering/,
+    message:
+      /^Fetching the ISO \(Job rootfs-iso-[0-9a-f]+\); kubectl logs -n builds job\/rootfs-iso-[0-9a-f]+ -c fetch/,
+  },
+  {
+    name: "the prepare Job's fetch is done and its remaster container runs: Remastering",
+    snap: (f) => {
+      const running = job(f.names.prepareJob, [f.shared]);
+      return { ...prepared(f), prepareJob: running, preparePods: [runningPod(running, "worker")] };
+    },
+    state: "running remaster",
+    actions: [],
+    message: /^Remastering the ISO/,
+  },
+  {
+    name: "the prepare Job failed in its fetch container: that container's reason",
+    snap: (f) => {
+      const failedJob = job(f.names.prepareJob, [f.shared], [condition("Failed", 5, "BackoffLimitExceeded")]);
+      const fetchFailed = pod(failedJob, { message: failure("DownloadFailed", "GET http://x/x.iso: 404") });
+      const status = fetchFailed.status ?? {};
+      // The init container failed; the worker container never started.
+      status.initContainerStatuses = status.containerStatuses?.map((c) => ({ ...c, name: "fetch" }));
+      status.containerStatuses = [{ name: "worker", state: { waiting: { reason: "PodInitializing" } } }];
+      return { ...prepared(f), prepareJob: failedJob, preparePods: [fetchFailed] };
+    },
+    state: "failed DownloadFailed",
+    actions: [],
+    message: /^GET http:\/\/x\/x.iso: 404$/,
   },
   {
     name: "the prepare Job failed with the worker's reason",

@@ -98,6 +98,28 @@ export function pod(forJob: ObservedJob, terminated: Partial<ContainerTerminatio
   };
 }
 
+/** A Pod of `forJob` whose `container` runs, after the fetch init container succeeded if it is the worker. */
+export function runningPod(forJob: ObservedJob, container: "fetch" | "worker"): ObservedPod {
+  const fetchDone = { name: "fetch", state: { terminated: { exitCode: 0, finishedAt: at(2) } } };
+  return {
+    ...object("Pod", `${forJob.metadata.name}-x`, []),
+    status: {
+      phase: container === "fetch" ? "Pending" : "Running",
+      initContainerStatuses:
+        container === "fetch" ? [{ name: "fetch", state: { running: { startedAt: at(1) } } }] : [fetchDone],
+      containerStatuses: [
+        {
+          name: "worker",
+          state:
+            container === "fetch"
+              ? { waiting: { reason: "PodInitializing" } }
+              : { running: { startedAt: at(2) } },
+        },
+      ],
+    },
+  };
+}
+
 export function vmi(vm: KubeObject, phase: string): ObservedVmi {
   return {
     ...object("VirtualMachineInstance", vm.metadata.name, []),
