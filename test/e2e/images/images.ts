@@ -1,0 +1,142 @@
+// The images scripts/build-images.sh makes, and two ways to run a command in one of them without a
+// container engine: `buildah run` (chroot isolation) and a read-only-root chroot that mirrors the Pod
+// securityContext the Jobs get (non-root, no capabilities, readOnlyRootFilesystem, writable mounts only).
+import { execFile } from "node:child_process";
+import { promisify } from "node:util";
+import { toolVersion } from "../../../src/version.js";
+
+const exec = promisify(execFile);
+
+const registry = process.env.IMAGE_REGISTRY ?? "ghcr.io/rootfs-operator";
+export const operatorImage = `${registry}/operator:${toolVersion}`;
+export const workerImage = `${registry}/worker:${toolVersion}`;
+
+const buildahEnv = { ...process.env, BUILDAH_ISOLATION: "chroot" };
+
+export async function buildah(args: string[]): Promise<string> {
+  const { stdout } = await exec("buildah", args, { env: buildahEnv, maxBuffer: 64 * 1024 * 1024 });
+  return stdout.trim();
+}
+
+/**
+ * Why the image tests cannot run here, or undefined when they can. Missing images are a failure in CI
+ * (`CI=true`), where .ci/run builds them first; elsewhere the tests skip with the same message.
+ */
+export async function imagesUnavailable(images: string[]): Promise<string | undefined> {
+  if (process.getuid?.() !== 0) return "needs root (buildah's store, fixture disks)";
+  const missing: string[] = [];
+  for (const image of images) {
+    const found = await buildah(["inspect", "--type", "image", image]).then(
+      () => true,
+      () => false,
+    );
+    if (!found) missing.push(image);
+  }
+  if (missing.length === 0) return undefined;
+  return `image${missing.length > 1 ? "s" : ""} ${missing.join(", ")} not in the local store: build with scripts/build-images.sh`;
+}
+
+export interface ImageConfig {
+  User?: string;
+  Env?: string[];
+  Entrypoint?: string[];
+  Cmd?: string[];
+}
+
+export async function imageConfig(image: string): Promise<ImageConfig> {
+  const inspected = JSON.parse(await buildah(["inspect", "--type", "image", image])) as {
+    OCIv1: { config?: ImageConfig };
+  };
+  return inspected.OCIv1.config ?? {};
+}
+
+export interface Mount {
+  host: string;
+  path: string;
+  readOnly?: boolean;
+}
+
+export interface RunOptions {
+  /** uid:gid */
+  user: string;
+  mounts: Mount[];
+  command: string[];
+  /** Capabilities beyond buildah's default set (buildahRun only). */
+  capAdd?: string[];
+}
+
+export interface RunResult {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/** `buildah run --isolation chroot` in a fresh working container of `image`. */
+export async function buildahRun(image: string, opts: RunOptions): Promise<RunResult> {
+  return withContainer(image, async (container) => {
+    const volumes = opts.mounts.flatMap((m) => ["-v", `${m.host}:${m.path}${m.readOnly ? ":ro" : ""}`]);
+    const caps = (opts.capAdd ?? []).flatMap((cap) => ["--cap-add", cap]);
+    const args = ["run", "--isolation", "chroot", "--user", opts.user, ...caps, ...volumes, container, "--"];
+    return capture("buildah", [...args, ...opts.command], buildahEnv);
+  });
+}
+
+// Runs in a private mount namespace: binds the mounts into the container's root, adds /proc, /dev and
+// a read-only /sys, makes the root itself read-only, and chroots as `user` with the image's env only.
+const readOnlyScript = `set -eu
+root=$1 user=$2 group=$3
+shift 3
+while [ "$1" != -- ]; do
+  src=$1 dst=$2 mode=$3
+  shift 3
+  mkdir -p "$root$dst"
+  mount --bind "$src" "$root$dst"
+  [ "$mode" = rw ] || mount -o remount,bind,ro "$root$dst"
+done
+shift
+mount -t proc proc "$root/proc"
+mount --rbind /dev "$root/dev"
+mount --rbind /sys "$root/sys"
+mount -o remount,bind,ro "$root/sys"
+mount -o remount,bind,ro "$root"
+exec chroot --userspec="$user:$group" --groups="$group" "$root" /usr/bin/env -i "$@"
+`;
+
+/**
+ * Runs `command` in `image` with a read-only root filesystem, as `user` (no capabilities when it is
+ * not 0), with the image's environment and only the given mounts writable.
+ */
+export async function readOnlyRun(image: string, opts: RunOptions): Promise<RunResult> {
+  const env = (await imageConfig(image)).Env ?? [];
+  const [uid = "", gid = uid] = opts.user.split(":");
+  return withContainer(image, async (container) => {
+    const root = await buildah(["mount", container]);
+    try {
+      const mounts = opts.mounts.flatMap((m) => [m.host, m.path, m.readOnly ? "ro" : "rw"]);
+      const args = ["--mount", "--propagation", "private", "sh", "-c", readOnlyScript, "sh"];
+      return await capture("unshare", [...args, root, uid, gid, ...mounts, "--", ...env, ...opts.command]);
+    } finally {
+      await buildah(["umount", container]);
+    }
+  });
+}
+
+async function withContainer<T>(image: string, use: (container: string) => Promise<T>): Promise<T> {
+  const container = await buildah(["from", "--pull=never", "--quiet", image]);
+  try {
+    return await use(container);
+  } finally {
+    await buildah(["rm", container]);
+  }
+}
+
+async function capture(command: string, args: string[], env = process.env): Promise<RunResult> {
+  try {
+    const { stdout, stderr } = await exec(command, args, { env, maxBuffer: 64 * 1024 * 1024 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const failed = err as { code?: number; stdout?: string; stderr?: string };
+    if (typeof failed.code !== "number") throw err;
+    return { code: failed.code, stdout: failed.stdout ?? "", stderr: failed.stderr ?? "" };
+  }
+}
