@@ -12,7 +12,7 @@ import { manifestSchema, type Manifest } from "../../../src/pipeline/manifest.js
 import { treeDigest } from "../../../src/pipeline/tree-digest.js";
 import { sha256OfFile } from "../../../src/steps/files.js";
 import { set } from "../../helpers/builds.js";
-import { fixtureDisks, guestfish, type FixtureDisk } from "../../helpers/disk-fixtures.js";
+import { fixtureDisks, guestfish, type FixtureDisk, type FixtureName } from "../../helpers/disk-fixtures.js";
 import { cpioNames, cpioVerbose } from "../extract/archive-contents.js";
 import { treeDifferences } from "../extract/compare-trees.js";
 import { guestListings, localListing, type Listing } from "../extract/tree-listing.js";
@@ -34,6 +34,7 @@ const hostKey = "etc/ssh/ssh_host_ed25519_key";
 // The defaults the build gets: host keys removed; fstab, SELinux config and machine-id rewritten.
 const dropped = new Set([hostKey, `${hostKey}.pub`]);
 const rewritten = new Set(["etc/fstab", "etc/selinux/config", "etc/machine-id"]);
+const none: Listing = new Map();
 
 interface Extracted {
   run: RunResult;
@@ -43,14 +44,16 @@ interface Extracted {
 }
 
 /**
- * The disk where uid 65532 can read it, as the target PVC is for the Job (the fixture cache is under
- * root's home). Sparse, so the copy is quick.
+ * The disk as a raw image where uid 65532 can read it, as the target PVC's disk.img is for the Job (the
+ * fixture cache is under root's home). Sparse, so the copy is quick.
  */
-async function readableCopy(disk: FixtureDisk, dir: string): Promise<string> {
+async function targetDir(disk: FixtureDisk, dir: string): Promise<string> {
   const target = path.join(dir, "target");
   await mkdir(target);
-  await exec("cp", ["--sparse=always", disk.path, target]);
-  await chmod(path.join(target, path.basename(disk.path)), 0o644);
+  const image = path.join(target, "disk.img");
+  if (disk.format === "raw") await exec("cp", ["--sparse=always", disk.path, image]);
+  else await exec("qemu-img", ["convert", "-f", disk.format, "-O", "raw", disk.path, image]);
+  await chmod(image, 0o644);
   return target;
 }
 
@@ -78,13 +81,15 @@ async function readOutputs(run: RunResult, out: string, resultFile: string): Pro
 
 describe("worker image", { skip }, () => {
   let work = "";
-  let disk: FixtureDisk;
-  let guest: Listing;
+  let disks: Record<FixtureName, FixtureDisk>;
+  const guest = new Map<FixtureName, Listing>();
 
   before(async () => {
     if (unavailable) throw new Error(unavailable);
-    disk = (await fixtureDisks()).xfs;
-    [guest = new Map()] = await guestListings([disk]);
+    disks = await fixtureDisks();
+    const listings = await guestListings([disks.xfs, disks.lvm]);
+    guest.set("xfs", listings[0] ?? none);
+    guest.set("lvm", listings[1] ?? none);
     work = await mkdtemp(path.join(os.tmpdir(), "worker-image-"));
   });
   after(() => (work ? rm(work, { recursive: true, force: true }) : undefined));
@@ -103,80 +108,96 @@ describe("worker image", { skip }, () => {
     assert.equal(run.stdout, "");
   });
 
-  describe("as the extract Job runs it: uid 65532, read-only root, only /tmp and /output writable", () => {
-    let job: Extracted;
+  for (const name of ["xfs", "lvm"] as const) {
+    describe(`as the extract Job runs it on the ${name} disk: uid 65532, read-only root, only /tmp and /output writable`, () => {
+      let job: Extracted;
+      let disk: FixtureDisk;
 
-    before(async () => {
-      const dir = path.join(work, "job");
-      await mkdir(dir);
-      const { json } = await workerConfig("image-job", disk, set("spec.outputs.nfsroot", false));
-      const { config, out, tmp } = await jobDirs(dir, json, 65532);
-      const run = await readOnlyRun(workerImage, {
-        user: nonRoot,
-        mounts: [
-          { host: await readableCopy(disk, dir), path: "/target", readOnly: true },
-          { host: config, path: "/config", readOnly: true },
-          { host: out, path: "/output" },
-          { host: tmp, path: "/tmp" },
-        ],
-        command: [
-          ...["rootfs", "worker", "extract", "--config", "/config/build.json"],
-          ...["--disk", `/target/${path.basename(disk.path)}`, "--out", "/output"],
-          ...["--result", "/output/termination-log"],
-        ],
+      before(async () => {
+        disk = disks[name];
+        const dir = path.join(work, `job-${name}`);
+        await mkdir(dir);
+        const { json } = await workerConfig(`image-job-${name}`, disk, set("spec.outputs.nfsroot", false));
+        const { config, out, tmp } = await jobDirs(dir, json, 65532);
+        const run = await readOnlyRun(workerImage, {
+          user: nonRoot,
+          mounts: [
+            { host: await targetDir(disk, dir), path: "/target", readOnly: true },
+            { host: config, path: "/config", readOnly: true },
+            { host: out, path: "/output" },
+            { host: tmp, path: "/tmp" },
+          ],
+          command: [
+            ...[
+              "rootfs",
+              "worker",
+              "extract",
+              "--config",
+              "/config/build.json",
+              "--disk",
+              "/target/disk.img",
+            ],
+            ...["--out", "/output", "--result", "/output/termination-log"],
+          ],
+        });
+        job = await readOutputs(run, out, "termination-log");
       });
-      job = await readOutputs(run, out, "termination-log");
-    });
 
-    test("the termination message reports the manifest's artifacts and the guest's kernel", () => {
-      assert.deepEqual(job.result, {
-        artifacts: job.manifest.artifacts,
-        kernelVersion: disk.kernelVersion,
-        steps: (job.result as { steps: unknown }).steps,
+      test("the termination message reports the manifest's artifacts and the guest's kernel", () => {
+        assert.deepEqual(job.result, {
+          artifacts: job.manifest.artifacts,
+          kernelVersion: disk.kernelVersion,
+          steps: (job.result as { steps: unknown }).steps,
+        });
+        assert.deepEqual(
+          job.manifest.artifacts.map((a) => a.kind),
+          ["cgz", "kernel", "initrd"],
+        );
       });
-      assert.deepEqual(
-        job.manifest.artifacts.map((a) => a.kind),
-        ["cgz", "kernel", "initrd"],
-      );
-    });
 
-    test("every artifact has the manifest's size and sha256", async () => {
-      for (const artifact of job.manifest.artifacts) {
-        const file = path.join(job.out, artifact.location);
-        assert.equal(await sha256OfFile(file), artifact.sha256, artifact.location);
-      }
-    });
+      test("every artifact has the manifest's sha256", async () => {
+        for (const artifact of job.manifest.artifacts) {
+          const file = path.join(job.out, artifact.location);
+          assert.equal(await sha256OfFile(file), artifact.sha256, artifact.location);
+        }
+      });
 
-    test("the kernel and initrd are the guest's files", async () => {
-      const [device = "", mountpoint = "/"] = disk.mounts[0] ?? [];
-      const kernel = `/boot/vmlinuz-${disk.kernelVersion}`;
-      const initrd = `/boot/initramfs-${disk.kernelVersion}.img`;
-      const sums = await guestfish(
-        ["--ro", `--format=${disk.format}`, "-a", disk.path],
-        ["run", `mount-ro ${device} ${mountpoint}`, `checksum sha256 ${kernel}`, `checksum sha256 ${initrd}`],
-      );
-      const byKind = new Map(job.manifest.artifacts.map((a) => [a.kind, a.sha256]));
-      assert.deepEqual(sums.trim().split("\n"), [byKind.get("kernel"), byKind.get("initrd")]);
-    });
+      test("the kernel and initrd are the guest's files", async () => {
+        const kernel = `/boot/vmlinuz-${disk.kernelVersion}`;
+        const initrd = `/boot/initramfs-${disk.kernelVersion}.img`;
+        const sums = await guestfish(
+          ["--ro", `--format=${disk.format}`, "-a", disk.path],
+          [
+            "run",
+            ...disk.mounts.map(([device, mountpoint]) => `mount-ro ${device} ${mountpoint}`),
+            `checksum sha256 ${kernel}`,
+            `checksum sha256 ${initrd}`,
+          ],
+        );
+        const byKind = new Map(job.manifest.artifacts.map((a) => [a.kind, a.sha256]));
+        assert.deepEqual(sums.trim().split("\n"), [byKind.get("kernel"), byKind.get("initrd")]);
+      });
 
-    test("the cgz holds the guest's files, with owners and devices a non-root worker cannot make on disk", async () => {
-      const cgz = path.join(job.out, "rootfs.cgz");
-      const names = (await cpioNames(cgz, "gzip")).sort();
-      const expected = [...guest.keys()].filter((name) => !dropped.has(name)).sort();
-      assert.deepEqual(names, expected);
-      assert.match(await cpioVerbose(cgz, "gzip", "usr/bin/passwd"), /^-rwsr-xr-x\s+1\s+0\s+0\s/);
-      assert.match(await cpioVerbose(cgz, "gzip", "dev/sda"), /^brw-rw----\s+1\s+0\s+0\s+8,\s+0/);
-      assert.match(await cpioVerbose(cgz, "gzip", "var/lib/big-uid-file"), /\s3000000\s+3000000\s/);
-      assert.match(await cpioVerbose(cgz, "gzip", "home/alice"), /^drwx------\s+\d+\s+1000\s+1000\s/);
+      test("the cgz holds the guest's files, with owners and devices a non-root worker cannot make on disk", async () => {
+        const cgz = path.join(job.out, "rootfs.cgz");
+        const names = (await cpioNames(cgz, "gzip")).sort();
+        const expected = [...(guest.get(name)?.keys() ?? [])].filter((n) => !dropped.has(n)).sort();
+        assert.deepEqual(names, expected);
+        assert.match(await cpioVerbose(cgz, "gzip", "usr/bin/passwd"), /^-rwsr-xr-x\s+1\s+0\s+0\s/);
+        assert.match(await cpioVerbose(cgz, "gzip", "dev/sda"), /^brw-rw----\s+1\s+0\s+0\s+8,\s+0/);
+        assert.match(await cpioVerbose(cgz, "gzip", "var/lib/big-uid-file"), /\s3000000\s+3000000\s/);
+        assert.match(await cpioVerbose(cgz, "gzip", "home/alice"), /^drwx------\s+\d+\s+1000\s+1000\s/);
+      });
     });
-  });
+  }
 
-  describe("through buildah run as root: the nfsroot tree", () => {
+  describe("through buildah run as root on the xfs disk: the nfsroot tree", () => {
     let root: Extracted;
 
     before(async () => {
       const dir = path.join(work, "root");
       await mkdir(dir);
+      const disk = disks.xfs;
       const { json } = await workerConfig("image-nfsroot", disk);
       const { config, out } = await jobDirs(dir, json, 0);
       // bsdtar makes the nfsroot's device nodes: buildah's default capabilities lack CAP_MKNOD.
@@ -198,7 +219,8 @@ describe("worker image", { skip }, () => {
 
     test("the nfsroot has the guest's owners, modes, types, sizes, links, devices, xattrs and ACLs", async () => {
       const local = await localListing(path.join(root.out, "rootfs"));
-      assert.deepEqual(treeDifferences(guest, local, { dropped, rewritten, modes: new Map() }), []);
+      const expected = { dropped, rewritten, modes: new Map<string, string>() };
+      assert.deepEqual(treeDifferences(guest.get("xfs") ?? none, local, expected), []);
     });
 
     test("the cgz lists the nfsroot, and the manifest's digests match both", async () => {
@@ -211,30 +233,33 @@ describe("worker image", { skip }, () => {
     });
   });
 
+  // The extract Job drops every capability, so bsdtar cannot give the nfsroot its owners, device nodes
+  // or file capabilities; the cgz (written by our own cpio writer) has them all. Kept visible as a TODO.
   test(
     "as uid 65532 the nfsroot output keeps the guest's owners",
     { todo: "needs CAP_CHOWN, CAP_MKNOD and CAP_SETFCAP, which the extract Job's securityContext drops" },
     async () => {
       const dir = path.join(work, "nonroot-nfsroot");
       await mkdir(dir);
-      const { json } = await workerConfig("image-nonroot-nfsroot", disk);
+      const { json } = await workerConfig("image-nonroot-nfsroot", disks.xfs);
       const { config, out, tmp } = await jobDirs(dir, json, 65532);
       const run = await readOnlyRun(workerImage, {
         user: nonRoot,
         mounts: [
-          { host: await readableCopy(disk, dir), path: "/target", readOnly: true },
+          { host: await targetDir(disks.xfs, dir), path: "/target", readOnly: true },
           { host: config, path: "/config", readOnly: true },
           { host: out, path: "/output" },
           { host: tmp, path: "/tmp" },
         ],
         command: [
-          ...["rootfs", "worker", "extract", "--config", "/config/build.json"],
-          ...["--disk", `/target/${path.basename(disk.path)}`, "--out", "/output", "--result", "/output/r"],
+          ...["rootfs", "worker", "extract", "--config", "/config/build.json", "--disk", "/target/disk.img"],
+          ...["--out", "/output", "--result", "/output/termination-log"],
         ],
       });
-      const { out: dirOut } = await readOutputs(run, out, "r");
-      const local = await localListing(path.join(dirOut, "rootfs"));
-      assert.deepEqual(treeDifferences(guest, local, { dropped, rewritten, modes: new Map() }), []);
+      await readOutputs(run, out, "termination-log");
+      const local = await localListing(path.join(out, "rootfs"));
+      const expected = { dropped, rewritten, modes: new Map<string, string>() };
+      assert.deepEqual(treeDifferences(guest.get("xfs") ?? none, local, expected), []);
     },
   );
 });
