@@ -89,7 +89,7 @@ shift 3
 while [ "$1" != -- ]; do
   src=$1 dst=$2 mode=$3
   shift 3
-  mkdir -p "$root$dst"
+  if [ -d "$src" ]; then mkdir -p "$root$dst"; else mkdir -p "$(dirname "$root$dst")" && touch "$root$dst"; fi
   mount --bind "$src" "$root$dst"
   [ "$mode" = rw ] || mount -o remount,bind,ro "$root$dst"
 done
