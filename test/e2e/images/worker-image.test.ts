@@ -237,7 +237,9 @@ describe("worker image", { skip }, () => {
   // or file capabilities; the cgz (written by our own cpio writer) has them all. Kept visible as a TODO.
   test(
     "as uid 65532 the nfsroot output keeps the guest's owners",
-    { todo: "needs CAP_CHOWN, CAP_MKNOD and CAP_SETFCAP, which the extract Job's securityContext drops" },
+    {
+      todo: "bsdtar needs root's CHOWN, MKNOD, SETFCAP, FOWNER…, which the extract Job's securityContext drops",
+    },
     async () => {
       const dir = path.join(work, "nonroot-nfsroot");
       await mkdir(dir);
