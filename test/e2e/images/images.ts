@@ -1,7 +1,9 @@
 // The images scripts/build-images.sh makes, and two ways to run a command in one of them without a
 // container engine: `buildah run` (chroot isolation) and a read-only-root chroot that mirrors the Pod
 // securityContext the Jobs get (non-root, no capabilities, readOnlyRootFilesystem, writable mounts only).
+import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
+import { test } from "node:test";
 import { promisify } from "node:util";
 import { toolVersion } from "../../../src/version.js";
 
@@ -19,10 +21,20 @@ export async function buildah(args: string[]): Promise<string> {
 }
 
 /**
- * Why the image tests cannot run here, or undefined when they can. Missing images are a failure in CI
- * (`CI=true`), where .ci/run builds them first; elsewhere the tests skip with the same message.
+ * The `skip` option for the suites that need `images`: false when they are in the local store, else why
+ * not. Missing images are a failure in CI (`CI=true`), where .ci/run builds them first: a test that
+ * fails with that message is registered then. Elsewhere the suites just skip.
  */
-export async function imagesUnavailable(images: string[]): Promise<string | undefined> {
+export async function skipWithoutImages(images: string[]): Promise<string | false> {
+  const unavailable = await imagesUnavailable(images);
+  if (unavailable === undefined) return false;
+  if (process.env.CI === "true")
+    test(`${images.join(" and ")} can be tested`, () => assert.fail(unavailable));
+  return unavailable;
+}
+
+/** Why the image tests cannot run here, or undefined when they can. */
+async function imagesUnavailable(images: string[]): Promise<string | undefined> {
   if (process.getuid?.() !== 0) return "needs root (buildah's store, fixture disks)";
   const missing: string[] = [];
   for (const image of images) {

@@ -5,21 +5,16 @@ import assert from "node:assert/strict";
 import path from "node:path";
 import { describe, test } from "node:test";
 import { repoRoot } from "../../helpers/paths.js";
-import { imageConfig, imagesUnavailable, operatorImage, readOnlyRun } from "./images.js";
+import { imageConfig, operatorImage, readOnlyRun, skipWithoutImages } from "./images.js";
 
-const unavailable = await imagesUnavailable([operatorImage]);
-const skip = process.env.CI === "true" ? false : (unavailable ?? false);
+const skip = await skipWithoutImages([operatorImage]);
 const user = "65532:65532";
 const examples = { host: path.join(repoRoot, "examples"), path: "/examples", readOnly: true };
 
 describe("operator image", { skip }, () => {
-  const run = (command: string[]) => {
-    if (unavailable) throw new Error(unavailable);
-    return readOnlyRun(operatorImage, { user, mounts: [examples], command });
-  };
+  const run = (command: string[]) => readOnlyRun(operatorImage, { user, mounts: [examples], command });
 
   test("runs `rootfs operator` as the numeric non-root user 65532", async () => {
-    if (unavailable) throw new Error(unavailable);
     const config = await imageConfig(operatorImage);
     assert.equal(config.User, user);
     assert.deepEqual([config.Entrypoint, config.Cmd], [["rootfs"], ["operator"]]);

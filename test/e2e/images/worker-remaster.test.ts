@@ -9,10 +9,9 @@ import { after, before, describe, test } from "node:test";
 import { probeIso } from "../../../src/iso/probe.js";
 import { buildFixtureIso, isoFixture } from "../../helpers/iso-fixtures.js";
 import { repoRoot } from "../../helpers/paths.js";
-import { imagesUnavailable, readOnlyRun, workerImage, type RunResult } from "./images.js";
+import { readOnlyRun, skipWithoutImages, workerImage, type RunResult } from "./images.js";
 
-const unavailable = await imagesUnavailable([workerImage]);
-const skip = process.env.CI === "true" ? false : (unavailable ?? false);
+const skip = await skipWithoutImages([workerImage]);
 
 describe("worker image remasters an ISO as uid 65532 with a read-only root", { skip }, () => {
   let work = "";
@@ -20,7 +19,6 @@ describe("worker image remasters an ISO as uid 65532 with a read-only root", { s
   let output = "";
 
   before(async () => {
-    if (unavailable) throw new Error(unavailable);
     work = await mkdtemp(path.join(os.tmpdir(), "worker-remaster-"));
     await chmod(work, 0o755);
     const input = await buildFixtureIso(isoFixture("fedora-42-x86_64"), work);
