@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds the operator and worker images (deploy/images/*/Dockerfile) without a Docker engine: buildah,
-# daemonless, chroot isolation, into the local containers-storage (/var/lib/containers/storage as root).
+# daemonless, chroot isolation, into the local containers-storage (/var/lib/containers/storage). Run it
+# as root, as CI does (rootless buildah is not set up here).
 # When docker.io/library/node:20-bookworm-slim cannot be pulled, a local stand-in with that name is made
 # first (scripts/images/node-base.sh), so the Dockerfiles stay as they would be anywhere else.
 # Layers are cached (--layers): a second run with unchanged inputs takes seconds, and a change to src/
@@ -43,7 +44,7 @@ registry="$(npm config get registry 2>/dev/null || true)"
 [ -z "$registry" ] || npm_settings+=(--build-arg "npm_config_registry=$registry")
 cafile="${BUILD_CA_FILE:-$(npm config get cafile 2>/dev/null || true)}"
 if [ -n "$cafile" ] && [ "$cafile" != null ] && [ -f "$cafile" ]; then
-  npm_settings+=(-v "$cafile:/run/build-ca.crt:ro" --build-arg npm_config_cafile=/run/build-ca.crt)
+  npm_settings+=(--secret "id=npm-ca,src=$cafile" --build-arg npm_config_cafile=/run/secrets/npm-ca)
 fi
 for image in "${images[@]}"; do
   name="$image_registry/$image:$version"

@@ -19,8 +19,8 @@ import { guestListings, localListing, type Listing } from "../extract/tree-listi
 import {
   buildahRun,
   imageConfig,
-  skipWithoutImages,
   readOnlyRun,
+  skipWithoutImages,
   workerImage,
   type RunResult,
 } from "./images.js";
