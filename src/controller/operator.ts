@@ -1,7 +1,14 @@
 import type { RootfsBuild } from "../api/rootfsbuild.js";
 import type { RootfsImage } from "../api/rootfsimage.js";
 import type { AcceleratorRequest } from "../steps/qemu/accelerator.js";
-import { Manager, objectKey, watch, type Logger, type Watch } from "../runtime/index.js";
+import {
+  Manager,
+  objectKey,
+  watch,
+  type LeaderElectionOptions,
+  type Logger,
+  type Watch,
+} from "../runtime/index.js";
 import { apiRefs } from "./api-refs.js";
 import type { BuildBackend } from "./backend.js";
 import { BuildReconciler } from "./build-reconciler.js";
@@ -21,9 +28,16 @@ export interface OperatorOptions {
   kubeconfig?: string;
   healthAddress?: string | false;
   leaderElection: boolean;
+  /** Lease duration, renew deadline and retry period; default 15 s, 10 s and 2 s, as controller-runtime's. */
+  leaderElectionTimings?: LeaderElectionTimings;
   workers: number;
   log?: Logger;
 }
+
+export type LeaderElectionTimings = Pick<
+  LeaderElectionOptions,
+  "leaseDurationMs" | "renewDeadlineMs" | "retryPeriodMs"
+>;
 
 /** Wires the RootfsBuild controller into a manager and starts it; stop the returned manager to shut down. */
 export async function startOperator(opts: OperatorOptions): Promise<Manager> {
@@ -33,7 +47,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Manager> {
     log: opts.log,
     userAgent: "rootfs-operator",
     leaderElection: opts.leaderElection
-      ? { namespace: opts.config.namespace, name: "rootfs-operator" }
+      ? { namespace: opts.config.namespace, name: "rootfs-operator", ...opts.leaderElectionTimings }
       : undefined,
   });
   const builds = manager.addInformer<RootfsBuild>(rootfsBuildRef);

@@ -14,7 +14,11 @@ export const operatorCommand: Command = {
   name: "operator",
   summary: "Run the RootfsBuild controller (KubeVirt VMs and Jobs, or local processes)",
   usage:
-    "rootfs operator [--backend kubevirt|local] [--config operator.yaml] [--kubeconfig FILE] [--storage-dir DIR] [--cache DIR] [--health-address :8080] [--leader-elect] [--workers N]",
+    "rootfs operator [--backend kubevirt|local] [--config operator.yaml] [--kubeconfig FILE] [--storage-dir DIR] [--cache DIR] [--health-address :8080] [--leader-elect] [--workers N]\n" +
+    "       [--leader-elect-lease-duration 15s] [--leader-elect-renew-deadline 10s] [--leader-elect-retry-period 2s]\n" +
+    "With --leader-elect only the replica holding the Lease rootfs-operator (in the config's namespace) reconciles.\n" +
+    "A replica that dies holding it is replaced after the lease duration; the leader gives up when it cannot renew\n" +
+    "within the renew deadline; candidates retry every retry period. Durations like 500ms, 15s, 1m30s.",
   async run(args) {
     const { values } = parseArgs({
       args,
@@ -27,6 +31,9 @@ export const operatorCommand: Command = {
         accel: { type: "string", default: "auto" },
         "health-address": { type: "string", default: ":8080" },
         "leader-elect": { type: "boolean", default: false },
+        "leader-elect-lease-duration": { type: "string", default: "15s" },
+        "leader-elect-renew-deadline": { type: "string", default: "10s" },
+        "leader-elect-retry-period": { type: "string", default: "2s" },
         workers: { type: "string", default: "4" },
       },
     });
@@ -34,6 +41,15 @@ export const operatorCommand: Command = {
     const workers = Number(values.workers);
     if (!Number.isInteger(workers) || workers < 1)
       throw new UsageError("--workers must be a positive integer");
+    const leaderElectionTimings = {
+      leaseDurationMs: flagDuration("leader-elect-lease-duration", values["leader-elect-lease-duration"]),
+      renewDeadlineMs: flagDuration("leader-elect-renew-deadline", values["leader-elect-renew-deadline"]),
+      retryPeriodMs: flagDuration("leader-elect-retry-period", values["leader-elect-retry-period"]),
+    };
+    if (leaderElectionTimings.leaseDurationMs <= leaderElectionTimings.renewDeadlineMs)
+      throw new UsageError("--leader-elect-lease-duration must exceed --leader-elect-renew-deadline");
+    if (leaderElectionTimings.renewDeadlineMs <= 1.2 * leaderElectionTimings.retryPeriodMs)
+      throw new UsageError("--leader-elect-renew-deadline must exceed 1.2 × --leader-elect-retry-period");
     const cacheDir = path.resolve(values.cache ?? defaultCacheDir());
     const backend: OperatorOptions["backend"] =
       values.backend === "local"
@@ -52,6 +68,7 @@ export const operatorCommand: Command = {
       kubeconfig: values.kubeconfig,
       healthAddress: values["health-address"],
       leaderElection: values["leader-elect"],
+      leaderElectionTimings,
       workers,
     });
     installSignalHandlers(manager);
@@ -64,6 +81,16 @@ export const operatorCommand: Command = {
 async function loadConfig(file: string | undefined): Promise<OperatorConfig> {
   const raw: unknown = file ? parse(await readFile(file, "utf8")) : {};
   return parseWith(operatorConfigSchema, raw ?? {}, file ?? "operator configuration");
+}
+
+/** A Go-style duration flag ("500ms", "15s", "1m30s") in milliseconds. */
+function flagDuration(flag: string, value: string): number {
+  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
+  const parts = [...value.matchAll(/(\d+(?:\.\d+)?)(ms|s|m|h)/g)];
+  const ms = parts.reduce((sum, [, n, unit]) => sum + Number(n) * (units[unit ?? ""] ?? 0), 0);
+  if (parts.map((p) => p[0]).join("") !== value || !(ms > 0))
+    throw new UsageError(`--${flag} must be a positive duration such as 500ms, 15s or 1m30s, not "${value}"`);
+  return ms;
 }
 
 function usage(message: string): never {
