@@ -108,10 +108,16 @@ export class BuildReconciler implements Reconciler {
     }
     recordInputs(draft, inputs);
 
-    const image = this.findImage(inputs.key);
-    if (image) return this.succeedFromCatalog(draft, image, now);
-
     const holder = holderOf(draft);
+    const image = this.findImage(inputs.key);
+    if (image) {
+      // This build's own entry: the pass that recorded it may have ended (a crash, a failed delete)
+      // before releasing the claim, which would otherwise outlive the build and stall its key.
+      if (image.spec.createdFrom.uid === draft.metadata.uid)
+        await this.deps.claims.release(inputs.key, holder);
+      return this.succeedFromCatalog(draft, image, now);
+    }
+
     const claim = await this.deps.claims.claim(inputs.key, holder, (h) => this.buildAlive(h));
     if (!claim.owned) {
       setPending(
@@ -132,15 +138,18 @@ export class BuildReconciler implements Reconciler {
       case "running":
         setProgress(draft, state, state.steps, now);
         return requeueAfter(this.deps.backend.pollIntervalMs);
+      // The claim goes before the status says the build is done: a pass that throws still writes its
+      // status, and a finished build never looks again, so a claim left then would stall its key.
       case "failed":
-        this.fail(draft, state.reason, state.message, now);
         await this.deps.claims.release(inputs.key, holder);
+        this.fail(draft, state.reason, state.message, now);
         return undefined;
       case "succeeded": {
         const recorded = imageFor(draft, inputs.key, inputs.sourceSHA256, state);
         await this.deps.client.create(rootfsImageRef, recorded).catch((err: unknown) => {
           if (!isAlreadyExists(err)) throw err;
         });
+        await this.deps.claims.release(inputs.key, holder);
         markSucceeded(
           draft,
           { reason: "Built", image: recorded.metadata.name, artifacts: state.artifacts, steps: state.steps },
@@ -153,7 +162,6 @@ export class BuildReconciler implements Reconciler {
           "Built",
           `Published ${recorded.spec.size} as ${recorded.metadata.name}`,
         );
-        await this.deps.claims.release(inputs.key, holder);
         return undefined;
       }
     }
