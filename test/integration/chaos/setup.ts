@@ -31,7 +31,13 @@ export async function startChaosEnv(
   opts: StartControlPlaneOptions & { dir?: string } = {},
 ): Promise<ChaosEnv> {
   const dir = opts.dir ?? mkdtempSync(path.join(os.tmpdir(), "rootfs-chaos-"));
-  const env = await startEnv(opts);
+  const removeDir = () => {
+    if (!opts.dir) rmSync(dir, { recursive: true, force: true });
+  };
+  const env = await startEnv(opts).catch((err: unknown) => {
+    removeDir();
+    throw err;
+  });
   const config = path.join(dir, "operator.yaml");
   writeFileSync(
     config,
@@ -50,7 +56,7 @@ export async function startChaosEnv(
       await killAll();
       await ledger.close();
       await env.stop();
-      if (!opts.dir) rmSync(dir, { recursive: true, force: true });
+      removeDir();
     },
   };
 }
