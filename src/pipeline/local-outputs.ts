@@ -1,11 +1,11 @@
-import { copyFile, mkdir, rm, stat } from "node:fs/promises";
+import { copyFile, mkdir, stat } from "node:fs/promises";
 import path from "node:path";
 import type { Artifact } from "../api/common.js";
 import type { RootfsBuildSpec } from "../api/rootfsbuild-spec.js";
 import type { RootfsBuild } from "../api/rootfsbuild.js";
 import type { AnswerFileRequest } from "../installers/index.js";
 import { extract, type ExtractResult } from "../steps/extract/index.js";
-import { exists, sha256OfFile } from "../steps/files.js";
+import { exists, removeTree, sha256OfFile } from "../steps/files.js";
 import { planLayout, type StagedOutput } from "../steps/publish/layout.js";
 import { listDir, publishLocal } from "../steps/publish/local.js";
 import { toolVersion } from "../version.js";
@@ -36,7 +36,7 @@ export async function extractAndPublish(o: {
   const { spec } = o.build;
   const { outputs } = spec;
   const staging = path.join(o.outDir, `.staging-${o.key.slice(0, 12)}`);
-  await rm(staging, { recursive: true, force: true });
+  await removeTree(staging);
   await mkdir(staging, { recursive: true });
   try {
     const extracted = await o.steps.run("extract", "Extracting the installed disk", () =>
@@ -91,7 +91,7 @@ export async function extractAndPublish(o: {
       return { manifest, manifestPath: path.join(o.outDir, plan.manifest) };
     });
   } finally {
-    await rm(staging, { recursive: true, force: true });
+    await removeTree(staging);
   }
 }
 

@@ -1,6 +1,7 @@
 import { createHash, type Hash } from "node:crypto";
 import { createReadStream } from "node:fs";
-import { stat } from "node:fs/promises";
+import { chmod, readdir, rm, stat } from "node:fs/promises";
+import path from "node:path";
 
 export async function exists(file: string): Promise<boolean> {
   return stat(file).then(
@@ -24,4 +25,25 @@ export async function sha256OfFile(file: string): Promise<string> {
   const hash = createHash("sha256");
   await hashFile(file, hash);
   return hash.digest("hex");
+}
+
+/**
+ * Removes a tree, including directories a non-root extract left without write permission (a guest's
+ * 0555 /usr, say), which rm alone cannot empty.
+ */
+export async function removeTree(dir: string): Promise<void> {
+  try {
+    await rm(dir, { recursive: true, force: true });
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "EACCES") throw err;
+    await makeDirsWritable(dir);
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+async function makeDirsWritable(dir: string): Promise<void> {
+  await chmod(dir, 0o700);
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    if (entry.isDirectory()) await makeDirsWritable(path.join(dir, entry.name));
+  }
 }
