@@ -142,7 +142,7 @@ export class KubeClient {
   async create<T extends KubeObject>(
     ref: ResourceRef,
     obj: T,
-    opts: { fieldManager?: string } = {},
+    opts: { fieldManager?: string; dryRun?: boolean } = {},
   ): Promise<T> {
     if (ref.namespaced && !obj.metadata.namespace) {
       throw new Error(`${ref.kind} ${obj.metadata.name}: metadata.namespace is required to create it`);
@@ -150,7 +150,7 @@ export class KubeClient {
     const body = withTypeMeta(ref, obj);
     return this.json<T>("POST", collectionPath(ref, obj.metadata.namespace), {
       body,
-      query: { fieldManager: opts.fieldManager },
+      query: { fieldManager: opts.fieldManager, dryRun: opts.dryRun ? "All" : undefined },
     });
   }
 

@@ -151,7 +151,10 @@ async function extract(
     throw new UsageError("--output-ephemeral needs ROOTFS_S3_BUCKET: the outputs would go nowhere");
   const steps = new StepRunner(printer.listener);
   const { manifest } = await extractAndPublish({
-    build: config,
+    // An nfsroot tree cannot travel to S3, so scratch output makes none (nor needs root to make it).
+    build: opts.ephemeral
+      ? { ...config, spec: { ...config.spec, outputs: { ...config.spec.outputs, nfsroot: false } } }
+      : config,
     key: config.key,
     sourceSHA256: config.sourceSHA256,
     disk: { path: disk, format: "raw" },

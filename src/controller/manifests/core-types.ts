@@ -60,7 +60,7 @@ export interface PodSecurityContext {
   runAsNonRoot: boolean;
   runAsUser: number;
   runAsGroup: number;
-  fsGroup: number;
+  fsGroup?: number;
   seccompProfile: { type: "RuntimeDefault" };
 }
 
@@ -69,7 +69,7 @@ export interface ContainerSecurityContext {
   runAsUser: number;
   allowPrivilegeEscalation: boolean;
   readOnlyRootFilesystem: boolean;
-  capabilities: { drop: "ALL"[] };
+  capabilities: { drop: "ALL"[]; add?: string[] };
 }
 
 export interface Container {

@@ -11,8 +11,11 @@ export const outputMountPath = "/output";
 export const kvmResource = "devices.kubevirt.io/kvm";
 
 /**
- * Reads the installed disk with libguestfs (non-root, direct backend) and writes the outputs to the
- * storage PVC and/or uploads them to S3. Its result goes to the termination message.
+ * Reads the installed disk with libguestfs (direct backend) and writes the outputs to the storage PVC
+ * and/or uploads them to S3. Its result goes to the termination message. It runs as non-root (Pod
+ * Security "restricted") unless it writes an nfsroot tree into the PVC: the guest's owners, device nodes
+ * and file capabilities need root with a few capabilities ("baseline"). The cgz, kernel and tarball
+ * carry owners in their headers, so builds without an nfsroot (or to S3 only) stay "restricted".
  */
 export function extractJob(ctx: BuildContext, opts: { storage: ResolvedStorage }): Job {
   const names = allChildNames(ctx);
@@ -49,9 +52,15 @@ export function extractJob(ctx: BuildContext, opts: { storage: ResolvedStorage }
           output.volume,
         ],
         extraLimits: ctx.config.kvmDevice ? { [kvmResource]: "1" } : {},
+        writesTree: writesNfsrootTree(ctx, opts.storage),
       }),
     },
   };
+}
+
+/** Whether the extract Job unpacks an nfsroot tree onto the storage PVC (S3 gets no tree). */
+export function writesNfsrootTree(ctx: BuildContext, storage: ResolvedStorage): boolean {
+  return storage.pvc !== undefined && ctx.build.spec.outputs.nfsroot;
 }
 
 // The direct backend runs qemu itself (no libvirtd); the appliance cache must go to the writable /tmp.

@@ -1,5 +1,6 @@
 // The pod shared by the prepare and extract Jobs: the worker image, run as non-root so that it passes the
-// Pod Security "restricted" profile, with a writable /tmp as the only scratch space.
+// Pod Security "restricted" profile, with a writable /tmp as the only scratch space. The one exception is
+// the extract Pod that writes an nfsroot tree (see treeWriter).
 import { buildConfigKey, prepareConfigKey } from "./answer-secret.js";
 import type { BuildContext } from "./build-context.js";
 import type {
@@ -37,6 +38,29 @@ export const containerSecurityContext = (): ContainerSecurityContext => ({
   capabilities: { drop: ["ALL"] },
 });
 
+/**
+ * What writing an nfsroot tree takes, which no non-root process has: files owned by the guest's users,
+ * device nodes, file capabilities, setuid bits, and directories without write permission filled in.
+ * Root with only these capabilities passes Pod Security "baseline", not "restricted".
+ */
+export const treeWriterCapabilities = ["CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "MKNOD", "SETFCAP"];
+
+export const treeWriter = {
+  pod: (): PodSecurityContext => ({
+    runAsNonRoot: false,
+    runAsUser: 0,
+    runAsGroup: 0,
+    seccompProfile: { type: "RuntimeDefault" },
+  }),
+  container: (): ContainerSecurityContext => ({
+    runAsNonRoot: false,
+    runAsUser: 0,
+    allowPrivilegeEscalation: false,
+    readOnlyRootFilesystem: true,
+    capabilities: { drop: ["ALL"], add: [...treeWriterCapabilities] },
+  }),
+};
+
 export interface WorkerPodParts {
   labels: Record<string, string>;
   /** A step that runs to completion first, in its own container (e.g. fetch before remaster). */
@@ -51,6 +75,8 @@ export interface WorkerPodParts {
   volumes: PodVolume[];
   /** Extended resources (such as /dev/kvm) added to the limits. */
   extraLimits: Record<string, string>;
+  /** Run as root with treeWriterCapabilities (Pod Security "baseline") instead of non-root ("restricted"). */
+  writesTree?: boolean;
 }
 
 export function workerPodTemplate(ctx: BuildContext, parts: WorkerPodParts): PodTemplate {
@@ -69,7 +95,7 @@ export function workerPodTemplate(ctx: BuildContext, parts: WorkerPodParts): Pod
       { name: "tmp", mountPath: "/tmp" },
     ]),
     resources: { requests: { ...compute }, limits: { ...compute, ...parts.extraLimits } },
-    securityContext: containerSecurityContext(),
+    securityContext: parts.writesTree ? treeWriter.container() : containerSecurityContext(),
     terminationMessagePolicy: "File",
   });
   return {
@@ -79,7 +105,7 @@ export function workerPodTemplate(ctx: BuildContext, parts: WorkerPodParts): Pod
       // The worker reads everything from /config and reports through its termination message.
       automountServiceAccountToken: false,
       enableServiceLinks: false,
-      securityContext: podSecurityContext(),
+      securityContext: parts.writesTree ? treeWriter.pod() : podSecurityContext(),
       nodeSelector: { ...nodeSelectors[ctx.build.spec.os.arch] },
       ...(parts.init && { initContainers: [container(parts.init.name, parts.init.command)] }),
       containers: [container(workerContainer, parts.command)],

@@ -23,6 +23,7 @@ import { eventually } from "../../helpers/eventually.js";
 import { repoRoot } from "../../helpers/paths.js";
 import {
   applyBuild,
+  createBuildNamespaces,
   buildUntil,
   namespace,
   phaseIs,
@@ -73,13 +74,7 @@ describe("the operator on the chart's RBAC", () => {
       "crd/rootfsbuilds.rootfs.dev",
       "crd/rootfsimages.rootfs.dev",
     ]);
-    await kubectl(["create", "namespace", namespace]);
-    await kubectl(["label", "namespace", namespace, "pod-security.kubernetes.io/enforce=restricted"]);
-    await client.create(coreRefs.serviceAccount, { metadata: { name: "default", namespace } });
-    await client.create(coreRefs.pvc, {
-      metadata: { name: storageClaim, namespace },
-      spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "100Gi" } } },
-    });
+    await createBuildNamespaces(client);
 
     const configMap = only<{ data: Record<string, string> }>(chart.objects, "ConfigMap");
     const config = operatorConfigSchema.parse(parse(configMap.data["operator.yaml"] ?? ""));

@@ -27,6 +27,8 @@ import { repoRoot } from "../../helpers/paths.js";
 export const namespace = "builds";
 export const storageClaim = "rootfs-artifacts";
 export const operatorNamespace = "rootfs-system";
+/** Enforces Pod Security "restricted": worker Pods are dry-run here to prove they pass it. */
+export const restrictedNamespace = "pss-restricted";
 
 export interface Env {
   cp: ControlPlane;
@@ -44,17 +46,7 @@ export async function startEnv(opts: StartControlPlaneOptions = {}): Promise<Env
   );
   const client = KubeClient.load({ kubeconfig: cp.kubeconfigPath });
   await client.create(coreRefs.namespace, { metadata: { name: operatorNamespace } });
-  const enforce = {
-    "pod-security.kubernetes.io/enforce": "restricted",
-    "pod-security.kubernetes.io/enforce-version": "latest",
-  };
-  await client.create(coreRefs.namespace, { metadata: { name: namespace, labels: enforce } });
-  // No controllers run here: the ServiceAccount admission plugin wants "default" to exist before any Pod.
-  await client.create(coreRefs.serviceAccount, { metadata: { name: "default", namespace } });
-  await client.create(coreRefs.pvc, {
-    metadata: { name: storageClaim, namespace },
-    spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "100Gi" } } },
-  });
+  await createBuildNamespaces(client);
   return {
     cp,
     client,
@@ -64,6 +56,30 @@ export async function startEnv(opts: StartControlPlaneOptions = {}): Promise<Env
       await cp.stop();
     },
   };
+}
+
+/**
+ * The namespace builds run in, with its storage PVC, and the one finishJob() proves Pods "restricted" in.
+ */
+export async function createBuildNamespaces(client: KubeClient): Promise<void> {
+  // Builds that write an nfsroot tree need "baseline" for their extract Pod; every other Pod the
+  // operator makes must pass "restricted", which finishJob() checks in restrictedNamespace.
+  const enforce = (level: string) => ({
+    "pod-security.kubernetes.io/enforce": level,
+    "pod-security.kubernetes.io/enforce-version": "latest",
+  });
+  for (const [name, level] of [
+    [namespace, "baseline"],
+    [restrictedNamespace, "restricted"],
+  ] as const) {
+    await client.create(coreRefs.namespace, { metadata: { name, labels: enforce(level) } });
+    // No controllers run here: the ServiceAccount admission plugin wants "default" to exist before any Pod.
+    await client.create(coreRefs.serviceAccount, { metadata: { name: "default", namespace: name } });
+  }
+  await client.create(coreRefs.pvc, {
+    metadata: { name: storageClaim, namespace },
+    spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "100Gi" } } },
+  });
 }
 
 /** The operator process: the RootfsBuild controller with the kubevirt backend, wired by operator.ts. */

@@ -13,7 +13,7 @@ import type { ObservedJob } from "../../../src/controller/kubevirt-backend/obser
 import type { Job } from "../../../src/controller/manifests/index.js";
 import { coreRefs, Informer, type KubeObject, type ResourceRef } from "../../../src/runtime/index.js";
 import { eventually } from "../../helpers/eventually.js";
-import { namespace, type Env } from "./env.js";
+import { namespace, restrictedNamespace, type Env } from "./env.js";
 
 /** Each kind of child, by the rootfs.dev/step label its builder sets (prepareSecret: "prepare"). */
 export const children = {
@@ -61,13 +61,25 @@ export type WorkerExit = { exitCode: number; message?: string };
 
 /**
  * Finishes a worker Job as the Job controller and kubelet would: a Pod from the Job's template (so Pod
- * Security admission checks what the operator built) whose worker container terminated, then the Job's status.
+ * Security admission checks what the operator built) whose worker container terminated, then the Job's
+ * status. Every worker Pod must pass "restricted" but the extract Pod that writes an nfsroot tree, which
+ * runs as root with a few capabilities and must pass "baseline" (the builds namespace enforces that).
  */
 export async function finishJob(env: Env, job: KubeObject, exit: WorkerExit): Promise<void> {
   const stored = (await env.client.get(coreRefs.job, job.metadata.name, namespace)) as unknown as Job &
     KubeObject;
   const template = stored.spec.template;
   await assertSecretsExist(env, template.spec.volumes, `Job ${stored.metadata.name}`);
+  const writesTree = template.spec.containers.some((c) => c.securityContext.runAsUser === 0);
+  const isTreeExtract = stored.metadata.labels?.["rootfs.dev/step"] === "extract" && writesTree;
+  assert.equal(writesTree, isTreeExtract, `Job ${stored.metadata.name} runs as root`);
+  if (!writesTree) {
+    const probe = {
+      metadata: { name: stored.metadata.name, namespace: restrictedNamespace },
+      spec: template.spec,
+    };
+    await env.client.create(coreRefs.pod, probe, { dryRun: true });
+  }
   const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
   const pod = await env.client.create(coreRefs.pod, {
     metadata: {

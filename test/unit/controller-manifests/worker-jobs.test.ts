@@ -13,6 +13,7 @@ import {
   contextFor,
   distroCases,
   operatorConfig,
+  s3Storage,
   set,
   storageCases,
   withStorage,
@@ -20,6 +21,15 @@ import {
 
 const extractFor = (ctx: BuildContext): Job =>
   extractJob(ctx, { storage: resolveStorage(ctx.build, ctx.config) });
+/** The extract Job of a build without an nfsroot tree, which runs like the prepare Job. */
+const cgzExtractFor = (ctx: BuildContext): Job =>
+  extractFor({
+    ...ctx,
+    build: {
+      ...ctx.build,
+      spec: { ...ctx.build.spec, outputs: { ...ctx.build.spec.outputs, nfsroot: false } },
+    },
+  });
 const podOf = (job: Job) => job.spec.template.spec;
 const containerOf = (job: Job) => {
   const container = podOf(job).containers[0];
@@ -33,7 +43,7 @@ const envOf = (job: Job) => Object.fromEntries(containerOf(job).env.map((e) => [
 describe("worker Jobs", () => {
   for (const { id, make, secret, config } of [
     { id: "prepare", make: prepareJob, secret: "prepareSecret", config: "prepare.json" },
-    { id: "extract", make: extractFor, secret: "answerSecret", config: "build.json" },
+    { id: "extract", make: cgzExtractFor, secret: "answerSecret", config: "build.json" },
   ]) {
     test(`${id}: non-root, no privilege escalation, no capabilities, RuntimeDefault seccomp`, async () => {
       const job = make(await contextFor(buildNamed("secure")));
@@ -109,6 +119,26 @@ describe("worker Jobs", () => {
     assert.equal(job.spec.activeDeadlineSeconds, 5400);
     assert.equal("ttlSecondsAfterFinished" in job.spec, false);
     assert.equal(containerOf(job).resources.limits["devices.kubevirt.io/kvm"], undefined);
+  });
+
+  test("extract of an nfsroot tree onto the PVC: root with only the capabilities a tree needs (baseline)", async () => {
+    const job = extractFor(await contextFor(buildNamed("tree")));
+    assert.deepEqual(podOf(job).securityContext, {
+      runAsNonRoot: false,
+      runAsUser: 0,
+      runAsGroup: 0,
+      seccompProfile: { type: "RuntimeDefault" },
+    });
+    assert.deepEqual(containerOf(job).securityContext, {
+      runAsNonRoot: false,
+      runAsUser: 0,
+      allowPrivilegeEscalation: false,
+      readOnlyRootFilesystem: true,
+      capabilities: { drop: ["ALL"], add: ["CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "MKNOD", "SETFCAP"] },
+    });
+    // To S3 only, the tree is not made: non-root again.
+    const toS3 = extractFor(await contextFor(buildNamed("s3", withStorage({ s3: s3Storage }))));
+    assert.equal(containerOf(toS3).securityContext.runAsUser, 65532);
   });
 
   test("extract: reads the target disk read-only and reports on the termination log", async () => {
