@@ -1,6 +1,6 @@
-// The images scripts/build-images.sh makes, and two ways to run a command in one of them without a
-// container engine: `buildah run` (chroot isolation) and a read-only-root chroot that mirrors the Pod
-// securityContext the Jobs get (non-root, no capabilities, readOnlyRootFilesystem, writable mounts only).
+// The images scripts/build-images.sh makes, and a way to run a command in one of them without a container
+// engine that mirrors the securityContext the Jobs get: a read-only-root chroot with only the given mounts
+// writable, as a given user with exactly the given capabilities and no_new_privs.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
 import { test } from "node:test";
@@ -73,8 +73,13 @@ export interface RunOptions {
   user: string;
   mounts: Mount[];
   command: string[];
-  /** Capabilities beyond buildah's default set (buildahRun only). */
-  capAdd?: string[];
+  /** NAME=value entries over the image's environment (a container's env). */
+  env?: string[];
+  /**
+   * The capabilities the command gets, named as in a securityContext (CHOWN, not CAP_CHOWN): its bounding,
+   * permitted and effective sets for uid 0 (a non-zero uid keeps none of them past exec). None by default.
+   */
+  capabilities?: readonly string[];
 }
 
 export interface RunResult {
@@ -83,21 +88,13 @@ export interface RunResult {
   stderr: string;
 }
 
-/** `buildah run --isolation chroot` in a fresh working container of `image`. */
-export async function buildahRun(image: string, opts: RunOptions): Promise<RunResult> {
-  return withContainer(image, async (container) => {
-    const volumes = opts.mounts.flatMap((m) => ["-v", `${m.host}:${m.path}${m.readOnly ? ":ro" : ""}`]);
-    const caps = (opts.capAdd ?? []).flatMap((cap) => ["--cap-add", cap]);
-    const args = ["run", "--isolation", "chroot", "--user", opts.user, ...caps, ...volumes, container, "--"];
-    return capture("buildah", [...args, ...opts.command], buildahEnv);
-  });
-}
-
-// Runs in a private mount namespace: binds the mounts into the container's root, adds /proc, /dev and
-// a read-only /sys, makes the root itself read-only, and chroots as `user` with the image's env only.
+// Runs in a private mount namespace: binds the mounts into the container's root, adds /proc, /dev (its
+// top read-only: nothing makes nodes in the host's /dev) and a read-only /sys, makes the root itself
+// read-only, chroots, and there the image's setpriv becomes `user` with the image's env only, no
+// inheritable capabilities, the bounding set `caps` and no_new_privs (allowPrivilegeEscalation: false).
 const readOnlyScript = `set -eu
-root=$1 user=$2 group=$3
-shift 3
+root=$1 user=$2 group=$3 caps=$4
+shift 4
 while [ "$1" != -- ]; do
   src=$1 dst=$2 mode=$3
   shift 3
@@ -108,15 +105,17 @@ done
 shift
 mount -t proc proc "$root/proc"
 mount --rbind /dev "$root/dev"
+mount -o remount,bind,ro "$root/dev"
 mount --rbind /sys "$root/sys"
 mount -o remount,bind,ro "$root/sys"
 mount -o remount,bind,ro "$root"
-exec chroot --userspec="$user:$group" --groups="$group" "$root" /usr/bin/env -i "$@"
+exec chroot "$root" /usr/bin/setpriv --reuid="$user" --regid="$group" --groups="$group" --inh-caps=-all \\
+  --bounding-set="$caps" --no-new-privs /usr/bin/env -i "$@"
 `;
 
 /**
- * Runs `command` in `image` with a read-only root filesystem, as `user` (no capabilities when it is
- * not 0), with the image's environment and only the given mounts writable.
+ * Runs `command` in `image` with a read-only root filesystem, as `user` with `capabilities` only, with the
+ * image's environment (and `env`) and only the given mounts writable.
  */
 export async function readOnlyRun(image: string, opts: RunOptions): Promise<RunResult> {
   const env = (await imageConfig(image)).Env ?? [];
@@ -126,7 +125,18 @@ export async function readOnlyRun(image: string, opts: RunOptions): Promise<RunR
     try {
       const mounts = opts.mounts.flatMap((m) => [m.host, m.path, m.readOnly ? "ro" : "rw"]);
       const args = ["--mount", "--propagation", "private", "sh", "-c", readOnlyScript, "sh"];
-      return await capture("unshare", [...args, root, uid, gid, ...mounts, "--", ...env, ...opts.command]);
+      const caps = ["-all", ...(opts.capabilities ?? []).map((cap) => `+${cap.toLowerCase()}`)].join(",");
+      const identity = [uid, gid, caps];
+      const environment = [...env, ...(opts.env ?? [])];
+      return await capture("unshare", [
+        ...args,
+        root,
+        ...identity,
+        ...mounts,
+        "--",
+        ...environment,
+        ...opts.command,
+      ]);
     } finally {
       await buildah(["umount", container]);
     }
@@ -142,13 +152,33 @@ async function withContainer<T>(image: string, use: (container: string) => Promi
   }
 }
 
-async function capture(command: string, args: string[], env = process.env): Promise<RunResult> {
+async function capture(command: string, args: string[]): Promise<RunResult> {
   try {
-    const { stdout, stderr } = await exec(command, args, { env, maxBuffer: 64 * 1024 * 1024 });
+    const { stdout, stderr } = await exec(command, args, { maxBuffer: 64 * 1024 * 1024 });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const failed = err as { code?: number; stdout?: string; stderr?: string };
     if (typeof failed.code !== "number") throw err;
     return { code: failed.code, stdout: failed.stdout ?? "", stderr: failed.stderr ?? "" };
   }
+}
+
+// Linux's capability numbers (include/uapi/linux/capability.h), as a securityContext names them.
+const capabilityByNumber = [
+  ...["CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL", "SETGID", "SETUID", "SETPCAP"],
+  ...["LINUX_IMMUTABLE", "NET_BIND_SERVICE", "NET_BROADCAST", "NET_ADMIN", "NET_RAW", "IPC_LOCK"],
+  ...["IPC_OWNER", "SYS_MODULE", "SYS_RAWIO", "SYS_CHROOT", "SYS_PTRACE", "SYS_PACCT", "SYS_ADMIN"],
+  ...["SYS_BOOT", "SYS_NICE", "SYS_RESOURCE", "SYS_TIME", "SYS_TTY_CONFIG", "MKNOD", "LEASE"],
+  ...["AUDIT_WRITE", "AUDIT_CONTROL", "SETFCAP", "MAC_OVERRIDE", "MAC_ADMIN", "SYSLOG", "WAKE_ALARM"],
+  ...["BLOCK_SUSPEND", "AUDIT_READ", "PERFMON", "BPF", "CHECKPOINT_RESTORE"],
+];
+
+/** The capabilities in a /proc/<pid>/status mask (CapEff: 000000008800001b), sorted by name. */
+export function capabilityNames(mask: string): string[] {
+  const bits = BigInt(`0x${mask}`);
+  const names: string[] = [];
+  for (let n = 0; bits >> BigInt(n) !== 0n; n++) {
+    if ((bits >> BigInt(n)) & 1n) names.push(capabilityByNumber[n] ?? `capability ${n}`);
+  }
+  return names.sort();
 }

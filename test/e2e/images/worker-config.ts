@@ -1,10 +1,15 @@
 // /config/build.json for `rootfs worker extract`, made the way the operator makes the answer Secret's
-// build.json (buildConfigJson over a BuildContext), for a build whose installed disk is a fixture disk.
+// build.json (buildConfigJson over a BuildContext), and the extract Job the operator makes for the same
+// context (its command and securityContext), for a build whose installed disk is a fixture disk.
 import { createHash } from "node:crypto";
 import type { RootfsBuild } from "../../../src/api/rootfsbuild.js";
 import { parseRootfsBuild } from "../../../src/api/validate.js";
 import { operatorConfigSchema } from "../../../src/controller/config.js";
 import { buildConfigJson } from "../../../src/controller/manifests/answer-secret.js";
+import type { BuildContext } from "../../../src/controller/manifests/build-context.js";
+import type { Job } from "../../../src/controller/manifests/core-types.js";
+import { extractJob } from "../../../src/controller/manifests/extract-job.js";
+import { resolveStorage } from "../../../src/controller/manifests/storage.js";
 import { planAnswerFile, type RefResolver } from "../../../src/pipeline/answer-plan.js";
 import type { FixtureDisk } from "../../helpers/disk-fixtures.js";
 import { inNamespace, rootfsBuild, set, withDistro, type Modifier } from "../../helpers/builds.js";
@@ -21,6 +26,7 @@ export interface WorkerConfig {
   key: string;
   sourceSHA256: string;
   json: string;
+  extractJob: Job;
 }
 
 export async function workerConfig(
@@ -40,13 +46,20 @@ export async function workerConfig(
   );
   const key = sha256(`image test ${name}`);
   const sourceSHA256 = sha256(`source iso ${name}`);
-  const json = buildConfigJson({
+  const ctx: BuildContext = {
     build,
     key,
     isoKey: sha256(`iso ${name}`),
     sourceSHA256,
     plan: await planAnswerFile(build.spec, noRefs),
     config: operatorConfigSchema.parse({}),
-  });
-  return { build, key, sourceSHA256, json };
+  };
+  const json = buildConfigJson(ctx);
+  return {
+    build,
+    key,
+    sourceSHA256,
+    json,
+    extractJob: extractJob(ctx, { storage: resolveStorage(build, ctx.config) }),
+  };
 }
