@@ -6,6 +6,9 @@ import { NewcArchive } from "./newc-archive.js";
 import { compressorFor, isAncestorOf, isUnder, moduleRoots, type OutputPaths } from "./output-layout.js";
 import type { Compression, ExtractOutputs } from "./types.js";
 
+/** How bsdtar unpacks the guest's tar stream into the nfsroot: owners by number, modes, xattrs, ACLs. */
+export const nfsrootUnpackFlags = ["-x", "-p", "--xattrs", "--acls", "--numeric-owner", "--no-fflags"];
+
 export interface SinkPlan {
   outputs: ExtractOutputs;
   paths: OutputPaths;
@@ -22,17 +25,8 @@ export async function openSinks(plan: SinkPlan): Promise<EntrySink[]> {
     const tarConsumers: ByteConsumer[] = [];
     if (paths.nfsroot) {
       await mkdir(paths.nfsroot);
-      const bsdtar = [
-        "-x",
-        "-p",
-        "--xattrs",
-        "--acls",
-        "--numeric-owner",
-        "--no-fflags",
-        "-C",
-        paths.nfsroot,
-      ];
-      tarConsumers.push(track(await programConsumer("nfsroot", "bsdtar", [...bsdtar, "-f", "-"])));
+      const bsdtar = [...nfsrootUnpackFlags, "-C", paths.nfsroot, "-f", "-"];
+      tarConsumers.push(track(await programConsumer("nfsroot", "bsdtar", bsdtar)));
     }
     if (paths.tarball) {
       tarConsumers.push(track(await compressed("tarball", outputs.tarball.compression, paths.tarball)));

@@ -29,6 +29,7 @@ import {
   type RunResult,
 } from "./images.js";
 import { workerConfig, type WorkerConfig } from "./worker-config.js";
+import { nfsrootUnpackFlags } from "../../../src/steps/extract/open-sinks.js";
 
 const exec = promisify(execFile);
 const skip = await skipWithoutImages([workerImage]);
@@ -44,7 +45,7 @@ const none: Listing = new Map();
 // The kubelet mounts the termination-log file there; here it is a file in the Job's /tmp.
 const terminationLog = "/dev/termination-log";
 // open-sinks.ts's bsdtar, which unpacks the guest's tar stream into the nfsroot.
-const nfsrootUnpack = ["bsdtar", "-x", "-p", "--xattrs", "--acls", "--numeric-owner", "--no-fflags"];
+const nfsrootUnpack = ["bsdtar", ...nfsrootUnpackFlags];
 
 // Before the Job's command starts, records what its container is from inside, in /tmp: its ids,
 // capability sets and no_new_privs (which the command keeps: exec gives uid 0 its bounding set, and any
