@@ -1,12 +1,18 @@
 // The built child objects against a real kube-apiserver with our CRDs and KubeVirt v1.9.0's: every object
-// applies server-side and comes back whole, and the worker Jobs' pods pass Pod Security "restricted".
+// applies server-side and comes back whole, and the worker Jobs' pods pass Pod Security "restricted",
+// but the extract pod writing an nfsroot tree, which passes "baseline" (and only that).
 import assert from "node:assert/strict";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { stringify } from "yaml";
 import type { RootfsBuild } from "../../../src/api/rootfsbuild.js";
 import { parseRootfsBuild } from "../../../src/api/validate.js";
-import type { InstallVirtualMachine, Job } from "../../../src/controller/manifests/index.js";
+import {
+  resolveStorage,
+  type InstallVirtualMachine,
+  type Job,
+} from "../../../src/controller/manifests/index.js";
+import { writesNfsrootTree } from "../../../src/controller/manifests/extract-job.js";
 import { installCrds, startControlPlane, type ControlPlane } from "../../harness/control-plane.js";
 import { inNamespace, rootfsBuild, type Modifier } from "../../helpers/builds.js";
 import { repoRoot } from "../../helpers/paths.js";
@@ -27,6 +33,7 @@ const crds = [
   "test/fixtures/kubevirt-crds",
 ];
 const namespace = "restricted-builds";
+const baselineNamespace = "baseline-builds";
 const kindPlural: Record<string, string> = {
   Secret: "secrets",
   PersistentVolumeClaim: "persistentvolumeclaims",
@@ -43,18 +50,23 @@ describe("child objects on a real apiserver", () => {
       cp,
       crds.map((p) => path.join(repoRoot, p)),
     );
-    const labels = {
-      "pod-security.kubernetes.io/enforce": "restricted",
-      "pod-security.kubernetes.io/enforce-version": "latest",
-      "pod-security.kubernetes.io/warn": "restricted",
-    };
-    await kubectl(["apply", "--server-side", "-f", "-"], {
-      apiVersion: "v1",
-      kind: "Namespace",
-      metadata: { name: namespace, labels },
-    });
-    // No controllers run here: the ServiceAccount admission plugin wants the "default" account to exist.
-    await kubectl(["create", "serviceaccount", "default", "-n", namespace]);
+    for (const [name, level] of [
+      [namespace, "restricted"],
+      [baselineNamespace, "baseline"],
+    ] as const) {
+      const labels = {
+        "pod-security.kubernetes.io/enforce": level,
+        "pod-security.kubernetes.io/enforce-version": "latest",
+        "pod-security.kubernetes.io/warn": level,
+      };
+      await kubectl(["apply", "--server-side", "-f", "-"], {
+        apiVersion: "v1",
+        kind: "Namespace",
+        metadata: { name, labels },
+      });
+      // No controllers run here: the ServiceAccount admission plugin wants the "default" account to exist.
+      await kubectl(["create", "serviceaccount", "default", "-n", name]);
+    }
   });
   after(async () => cp?.stop());
 
@@ -68,39 +80,46 @@ describe("child objects on a real apiserver", () => {
 
   /** Creates the RootfsBuild and returns it as the apiserver stores it (defaults applied, uid set). */
   async function createBuild(name: string, ...modifiers: Modifier[]): Promise<RootfsBuild> {
-    await kubectl(
-      ["apply", "--server-side", "-f", "-"],
-      rootfsBuild(name, inNamespace(namespace), withStorage({ pvc: pvcStorage }), ...modifiers),
+    const manifest = rootfsBuild(
+      name,
+      inNamespace(namespace),
+      withStorage({ pvc: pvcStorage }),
+      ...modifiers,
     );
-    return parseRootfsBuild(
-      JSON.parse(await kubectl(["get", "rootfsbuild", name, "-n", namespace, "-o", "json"])),
-    );
+    await kubectl(["apply", "--server-side", "-f", "-"], manifest);
+    const ns = (manifest.metadata as { namespace: string }).namespace;
+    return parseRootfsBuild(JSON.parse(await kubectl(["get", "rootfsbuild", name, "-n", ns, "-o", "json"])));
   }
 
-  function getJson(kind: string, name: string): Promise<unknown> {
+  function getJson(kind: string, name: string, ns = namespace): Promise<unknown> {
     const plural = kindPlural[kind];
     assert.ok(plural, kind);
-    return kubectl(["get", plural, name, "-n", namespace, "-o", "json"]).then(
-      (out) => JSON.parse(out) as unknown,
-    );
+    return kubectl(["get", plural, name, "-n", ns, "-o", "json"]).then((out) => JSON.parse(out) as unknown);
   }
 
   /** A bare Pod from a Job's pod template: Pod Security admission checks Pods, not Jobs. */
-  async function createPodFrom(job: Job): Promise<void> {
-    await kubectl(["create", "-f", "-"], {
-      apiVersion: "v1",
-      kind: "Pod",
-      metadata: { name: `${job.metadata.name}-probe`, namespace, labels: job.spec.template.metadata.labels },
-      spec: job.spec.template.spec,
-    });
-  }
+  const podFrom = (job: Job, ns: string) => ({
+    apiVersion: "v1",
+    kind: "Pod",
+    metadata: {
+      name: `${job.metadata.name}-probe`,
+      namespace: ns,
+      labels: job.spec.template.metadata.labels,
+    },
+    spec: job.spec.template.spec,
+  });
+  const createPodFrom = (job: Job, ns = namespace) => kubectl(["create", "-f", "-"], podFrom(job, ns));
 
   for (const [i, distro] of distroCases.entries()) {
     for (const [j, storage] of storageCases.entries()) {
-      test(`${distro.id}, storage ${storage.id}: every child applies and its Job pods are "restricted"`, async () => {
+      test(`${distro.id}, storage ${storage.id}: every child applies; Job pods are "restricted" (an nfsroot extract "baseline")`, async () => {
         const name = `b${i}${j}-${distro.arch.replace("_", "-")}`;
-        const build = await createBuild(name, distro.modifier, withStorage(storage.storage));
+        // A build writing an nfsroot tree lives where "baseline" is enforced (its children go there too).
+        const tree = "pvc" in storage.storage;
+        const ns = tree ? baselineNamespace : namespace;
+        const build = await createBuild(name, distro.modifier, withStorage(storage.storage), inNamespace(ns));
         const ctx = await contextFor(build, { isoKey: sha256(`iso of ${name}`) });
+        assert.equal(writesNfsrootTree(ctx, resolveStorage(ctx.build, ctx.config)), tree);
         const children = allChildren(ctx);
         const objects = Object.values(children);
         await kubectl(
@@ -108,10 +127,20 @@ describe("child objects on a real apiserver", () => {
           { apiVersion: "v1", kind: "List", items: objects },
         );
         for (const object of objects) {
-          assertContains(await getJson(object.kind, object.metadata.name), object, object.kind);
+          assertContains(await getJson(object.kind, object.metadata.name, ns), object, object.kind);
         }
         await createPodFrom(children.prepareJob as Job);
-        await createPodFrom(children.extractJob as Job);
+        const extract = children.extractJob as Job;
+        if (!tree) {
+          await createPodFrom(extract);
+          return;
+        }
+        await createPodFrom(extract, baselineNamespace);
+        const refused = await cp.kubectl(["create", "-f", "-"], {
+          stdin: stringify(podFrom(extract, namespace)),
+        });
+        assert.notEqual(refused.code, 0, "an nfsroot extract pod passed restricted: it should not need root");
+        assert.match(refused.stderr, /violates PodSecurity "restricted:latest".*runAsNonRoot/s);
       });
     }
   }
