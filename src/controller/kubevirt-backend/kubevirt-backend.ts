@@ -1,5 +1,5 @@
 import type { RootfsBuild } from "../../api/rootfsbuild.js";
-import { coreRefs, isNotFound, type KubeClient, type Logger } from "../../runtime/index.js";
+import { coreRefs, type KubeClient, type Logger } from "../../runtime/index.js";
 import { errorText } from "../../steps/files.js";
 import type { BackendState, BuildBackend, BuildRun } from "../backend.js";
 import type { OperatorConfig } from "../config.js";
@@ -35,17 +35,20 @@ export interface KubevirtBackendOptions {
  */
 export class KubevirtBackend implements BuildBackend {
   readonly pollIntervalMs: number;
-  private readonly owned: OwnedChildren;
-  private readonly isoSize: IsoSizeProbe;
-  private readonly consoleTail: ConsoleTailReader;
+  private readonly deps: ObserveDeps;
   private readonly now: () => Date;
 
   constructor(private readonly opts: KubevirtBackendOptions) {
-    const { pvcs, jobs, vms } = opts.informers;
+    const { client, informers } = opts;
     this.pollIntervalMs = opts.pollIntervalMs ?? 15_000;
-    this.owned = new OwnedChildren([pvcs, jobs, vms]);
-    this.isoSize = opts.isoSize ?? httpIsoSize();
-    this.consoleTail = opts.consoleTail ?? podLogConsoleTail(opts.client, opts.informers.pods, opts.log);
+    this.deps = {
+      informers,
+      owned: new OwnedChildren([informers.pvcs, informers.jobs, informers.vms]),
+      isoSize: opts.isoSize ?? httpIsoSize(),
+      consoleTail: opts.consoleTail ?? podLogConsoleTail(client, informers.pods, opts.log),
+      pvcExists: (namespace, name) =>
+        client.get(coreRefs.pvc, name, namespace).then((pvc) => pvc !== undefined),
+    };
     this.now = opts.now ?? (() => new Date());
   }
 
@@ -74,7 +77,7 @@ export class KubevirtBackend implements BuildBackend {
       return { kind: "failed", reason: "InvalidSpec", message: errorText(err) };
     }
     const now = this.now();
-    const snapshot = await observe(ctx, storage, this.observeDeps, now);
+    const snapshot = await observe(ctx, storage, this.deps, now);
     const decision = decide(ctx, storage, snapshot, now);
     await act(this.opts.client, run.build, decision.actions, run.log);
     return decision.state;
@@ -83,19 +86,6 @@ export class KubevirtBackend implements BuildBackend {
   /** Deletes the build's own children and releases the shared ones (deleted when no other build owns them). */
   async cleanup(build: RootfsBuild, log: Logger): Promise<void> {
     const uid = build.metadata.uid ?? "";
-    await act(this.opts.client, build, retire(uid, this.owned.of(uid)), log);
-  }
-
-  private get observeDeps(): ObserveDeps {
-    const { informers, client } = this.opts;
-    const pvcExists = (namespace: string, name: string) =>
-      client.get(coreRefs.pvc, name, namespace).then(
-        () => true,
-        (err: unknown) => {
-          if (isNotFound(err)) return false;
-          throw err;
-        },
-      );
-    return { informers, owned: this.owned, isoSize: this.isoSize, consoleTail: this.consoleTail, pvcExists };
+    await act(this.opts.client, build, retire(uid, this.deps.owned.of(uid)), log);
   }
 }
