@@ -17,18 +17,12 @@ const secretKeyPattern = /^[-._a-zA-Z0-9]+$/;
  * install onto. A side volume made from this Secret carries build.json too, which installers ignore.
  */
 export function answerSecret(ctx: BuildContext, targetDiskPvc: OwnerObject): Secret {
-  return {
-    apiVersion: "v1",
-    kind: "Secret",
-    metadata: {
-      name: allChildNames(ctx).answerSecret,
-      namespace: namespaceOf(ctx),
-      labels: buildLabels(ctx, "answer"),
-      ownerReferences: [dependentOf(targetDiskPvc)],
-    },
-    type: "Opaque",
-    data: secretData(ctx.plan.answerFile.files, buildConfigKey, buildConfigJson(ctx)),
-  };
+  return dependentSecret(
+    { name: allChildNames(ctx).answerSecret, labels: buildLabels(ctx, "answer") },
+    ctx,
+    targetDiskPvc,
+    secretData(ctx.plan.answerFile.files, buildConfigKey, buildConfigJson(ctx)),
+  );
 }
 
 /**
@@ -38,17 +32,32 @@ export function answerSecret(ctx: BuildContext, targetDiskPvc: OwnerObject): Sec
  */
 export function prepareSecret(ctx: BuildContext, isoPvc: OwnerObject): Secret {
   const embedded = ctx.plan.volume.kind === "embedded" ? ctx.plan.answerFile.files : [];
+  return dependentSecret(
+    { name: allChildNames(ctx).prepareSecret, labels: sharedLabels(ctx, "prepare") },
+    ctx,
+    isoPvc,
+    secretData(embedded, prepareConfigKey, prepareConfigJson(ctx)),
+  );
+}
+
+/** A Secret in the build's namespace that goes with `owner`. */
+function dependentSecret(
+  meta: { name: string; labels: Record<string, string> },
+  ctx: BuildContext,
+  owner: OwnerObject,
+  data: Record<string, string>,
+): Secret {
   return {
     apiVersion: "v1",
     kind: "Secret",
     metadata: {
-      name: allChildNames(ctx).prepareSecret,
+      name: meta.name,
       namespace: namespaceOf(ctx),
-      labels: sharedLabels(ctx, "prepare"),
-      ownerReferences: [dependentOf(isoPvc)],
+      labels: meta.labels,
+      ownerReferences: [dependentOf(owner)],
     },
     type: "Opaque",
-    data: secretData(embedded, prepareConfigKey, prepareConfigJson(ctx)),
+    data,
   };
 }
 

@@ -7,16 +7,8 @@ import { after, before, describe, test } from "node:test";
 import { parse } from "yaml";
 import type { RootfsBuild } from "../../../src/api/rootfsbuild.js";
 import { operatorConfigSchema } from "../../../src/controller/config.js";
-import { wireKubevirtBackend } from "../../../src/controller/kubevirt-backend/index.js";
-import { startOperator } from "../../../src/controller/operator.js";
 import { rootfsBuildRef } from "../../../src/controller/resources.js";
-import {
-  KubeClient,
-  coreRefs,
-  createLogger,
-  silentLogger,
-  type Manager,
-} from "../../../src/runtime/index.js";
+import { KubeClient, coreRefs, type Manager } from "../../../src/runtime/index.js";
 import { installCrds, startControlPlane } from "../../harness/control-plane.js";
 import { set } from "../../helpers/builds.js";
 import { eventually } from "../../helpers/eventually.js";
@@ -27,6 +19,7 @@ import {
   buildUntil,
   namespace,
   phaseIs,
+  startOperator,
   storageClaim,
   uniqueBuild,
   type Env,
@@ -81,23 +74,7 @@ describe("the operator on the chart's RBAC", () => {
     const kubeconfig = await cp.serviceAccountKubeconfig(release.namespace, "rootfs-operator", {
       create: false,
     });
-    operator = await startOperator({
-      config,
-      kubeconfig,
-      healthAddress: false,
-      leaderElection: true,
-      workers: 4,
-      log: process.env.TEST_LOG ? createLogger({ level: process.env.TEST_LOG }) : silentLogger(),
-      backend: {
-        kind: "custom",
-        wire: (manager) =>
-          wireKubevirtBackend(manager, {
-            config,
-            pollIntervalMs: 250,
-            isoSize: () => Promise.resolve(4_400_000_000),
-          }),
-      },
-    });
+    operator = await startOperator(env, { config, kubeconfig, leaderElection: true });
   });
   after(async () => {
     await operator?.stop();

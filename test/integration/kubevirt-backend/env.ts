@@ -3,7 +3,7 @@
 import path from "node:path";
 import { stringify } from "yaml";
 import type { RootfsBuild } from "../../../src/api/rootfsbuild.js";
-import { operatorConfigSchema } from "../../../src/controller/config.js";
+import { operatorConfigSchema, type OperatorConfig } from "../../../src/controller/config.js";
 import { startOperator as startRootfsOperator } from "../../../src/controller/operator.js";
 import { wireKubevirtBackend } from "../../../src/controller/kubevirt-backend/index.js";
 import { rootfsBuildRef } from "../../../src/controller/resources.js";
@@ -82,19 +82,27 @@ export async function createBuildNamespaces(client: KubeClient): Promise<void> {
   });
 }
 
-/** The operator process: the RootfsBuild controller with the kubevirt backend, wired by operator.ts. */
-export async function startOperator(env: Env): Promise<Manager> {
+/**
+ * The operator process: the RootfsBuild controller with the kubevirt backend, wired by operator.ts. By
+ * default as the admin with the test's configuration; `as` gives another identity and configuration.
+ */
+export async function startOperator(
+  env: Env,
+  as: { config?: OperatorConfig; kubeconfig?: string; leaderElection?: boolean } = {},
+): Promise<Manager> {
   // TEST_LOG=info (or debug) shows what the operator did.
   const log = process.env.TEST_LOG ? createLogger({ level: process.env.TEST_LOG }) : silentLogger();
-  const config = operatorConfigSchema.parse({
-    namespace: operatorNamespace,
-    defaultStorage: { pvc: { claimName: storageClaim } },
-  });
+  const config =
+    as.config ??
+    operatorConfigSchema.parse({
+      namespace: operatorNamespace,
+      defaultStorage: { pvc: { claimName: storageClaim } },
+    });
   return startRootfsOperator({
     config,
-    kubeconfig: env.cp.kubeconfigPath,
+    kubeconfig: as.kubeconfig ?? env.cp.kubeconfigPath,
     healthAddress: false,
-    leaderElection: false,
+    leaderElection: as.leaderElection ?? false,
     workers: 4,
     log,
     backend: {
@@ -112,7 +120,7 @@ export async function startOperator(env: Env): Promise<Manager> {
 
 let isoSeq = 0;
 
-/** A build in the restricted namespace, of an ISO (digest) no other test uses unless `iso` is shared. */
+/** A build in the builds namespace, of an ISO (digest) no other test uses unless `iso` is shared. */
 export function uniqueBuild(name: string, ...mods: Modifier[]): Manifest {
   const digest = `sha256:${(++isoSeq + 0xb00).toString(16).padStart(64, "0")}`;
   return rootfsBuild(name, inNamespace(namespace), set("spec.source.iso.checksum", digest), ...mods);

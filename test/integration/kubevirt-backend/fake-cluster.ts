@@ -43,6 +43,27 @@ export async function childrenOf(env: Env, build: RootfsBuild, step: Step): Prom
   return items.filter((o) => o.metadata.ownerReferences?.some((r) => owners.has(r.uid)));
 }
 
+/** The build's children of every step. */
+export async function allChildrenOf(env: Env, build: RootfsBuild): Promise<Record<Step, KubeObject[]>> {
+  const steps = Object.keys(children) as Step[];
+  const found = await Promise.all(steps.map((step) => childrenOf(env, build, step)));
+  return Object.fromEntries(steps.map((step, i) => [step, found[i] ?? []])) as Record<Step, KubeObject[]>;
+}
+
+/** How many children of each step there are. */
+export function countsOf(found: Record<Step, KubeObject[]>): Record<Step, number> {
+  return Object.fromEntries(Object.entries(found).map(([step, list]) => [step, list.length])) as Record<
+    Step,
+    number
+  >;
+}
+
+/** A build's children once every step ran: one of each. */
+export const oneOfEach = Object.fromEntries(Object.keys(children).map((step) => [step, 1])) as Record<
+  Step,
+  number
+>;
+
 /** Waits until the build has exactly one child of `step`, and returns it. */
 export async function childOf<T extends KubeObject = KubeObject>(
   env: Env,

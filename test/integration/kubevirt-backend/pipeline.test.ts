@@ -4,7 +4,7 @@ import { after, before, describe, test } from "node:test";
 import type { RootfsImage } from "../../../src/api/rootfsimage.js";
 import { installTimeoutAnnotation } from "../../../src/controller/kubevirt-backend/index.js";
 import { rootfsImageRef } from "../../../src/controller/resources.js";
-import type { Manager } from "../../../src/runtime/index.js";
+import { coreRefs, type KubeObject, type Manager } from "../../../src/runtime/index.js";
 import { set } from "../../helpers/builds.js";
 import { eventually } from "../../helpers/eventually.js";
 import {
@@ -18,13 +18,16 @@ import {
   type Env,
 } from "./env.js";
 import {
+  allChildrenOf,
   childOf,
   children,
   childrenOf,
+  countsOf,
   extractSucceeded,
   finishJob,
   finishVm,
   goneOrGoing,
+  oneOfEach,
   prepareSucceeded,
   workerFailure,
   type Step,
@@ -57,18 +60,8 @@ describe("kubevirt backend: one build, step by step, on a real apiserver", () =>
     await finishVm(env, vm, "Succeeded");
     const extract = await childOf(env, build, "extract");
     await buildUntil(env, "happy", phaseIs("Extracting"));
-    const all: Record<Step, number> = {
-      answer: 0,
-      iso: 0,
-      prepare: 0,
-      prepareSecret: 0,
-      disk: 0,
-      install: 0,
-      extract: 0,
-    };
-    for (const step of Object.keys(all) as Step[]) {
-      const found = await childrenOf(env, build, step);
-      all[step] = found.length;
+    const all = await allChildrenOf(env, build);
+    for (const [step, found] of Object.entries(all) as [Step, KubeObject[]][]) {
       for (const child of found) {
         const [owner, ...others] = child.metadata.ownerReferences ?? [];
         const what = `${step} ${child.metadata.name}: ${JSON.stringify(owner)}`;
@@ -85,21 +78,10 @@ describe("kubevirt backend: one build, step by step, on a real apiserver", () =>
         assert.equal(ours?.kind, "RootfsBuild");
       }
     }
-    assert.deepEqual(all, {
-      answer: 1,
-      iso: 1,
-      prepare: 1,
-      prepareSecret: 1,
-      disk: 1,
-      install: 1,
-      extract: 1,
-    });
+    assert.deepEqual(countsOf(all), oneOfEach);
 
-    const temporaries = await Promise.all(
-      (["install", "disk", "answer", "iso", "prepare", "prepareSecret"] as const).map(async (step) => ({
-        step,
-        found: await childrenOf(env, build, step),
-      })),
+    const temporaries = (["install", "disk", "answer", "iso", "prepare", "prepareSecret"] as const).map(
+      (step) => ({ step, found: all[step] }),
     );
 
     await finishJob(env, extract, extractSucceeded);
@@ -158,6 +140,23 @@ describe("kubevirt backend: one build, step by step, on a real apiserver", () =>
       assert.deepEqual(await childrenOf(env, build, "install"), []);
     });
   }
+
+  test("a storage PVC that does not exist yet: the build waits, making nothing, and goes on once it does", async () => {
+    const storage = { pvc: { claimName: "arrives-later", subPath: "" } };
+    const build = await applyBuild(env, uniqueBuild("waits", set("spec.storage", storage)));
+    const waiting = await buildUntil(env, "waits", (b) =>
+      /Waiting for PersistentVolumeClaim builds\/arrives-later/.test(b.status?.progress?.message ?? ""),
+    );
+    assert.equal(waiting.status?.phase, "Fetching");
+    const made = Object.entries(countsOf(await allChildrenOf(env, build))).filter(([, n]) => n > 0);
+    assert.deepEqual(made, [], "nothing is made while there is nowhere to publish");
+
+    await env.client.create(coreRefs.pvc, {
+      metadata: { name: "arrives-later", namespace: "builds" },
+      spec: { accessModes: ["ReadWriteOnce"], resources: { requests: { storage: "10Gi" } } },
+    });
+    await childOf(env, build, "prepare");
+  });
 
   test("VMI Failed → InstallFailed", async () => {
     const build = await applyBuild(env, uniqueBuild("vm-fails"));

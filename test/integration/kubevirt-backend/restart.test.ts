@@ -4,13 +4,15 @@ import { after, before, describe, test } from "node:test";
 import type { Manager } from "../../../src/runtime/index.js";
 import { applyBuild, buildUntil, phaseIs, startEnv, startOperator, uniqueBuild, type Env } from "./env.js";
 import {
+  allChildrenOf,
   childOf,
   childrenOf,
+  countsOf,
   extractSucceeded,
   finishJob,
   finishVm,
+  oneOfEach,
   prepareSucceeded,
-  type Step,
 } from "./fake-cluster.js";
 
 describe("kubevirt backend: operator restart mid-build on a real apiserver", () => {
@@ -40,19 +42,7 @@ describe("kubevirt backend: operator restart mid-build on a real apiserver", () 
     await buildUntil(env, "restarted", phaseIs("Extracting"));
     // A few more passes (the poll interval is 250 ms) must not make twins.
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    const counts: Partial<Record<Step, number>> = {};
-    for (const step of ["answer", "iso", "prepare", "prepareSecret", "disk", "install", "extract"] as const) {
-      counts[step] = (await childrenOf(env, build, step)).length;
-    }
-    assert.deepEqual(counts, {
-      answer: 1,
-      iso: 1,
-      prepare: 1,
-      prepareSecret: 1,
-      disk: 1,
-      install: 1,
-      extract: 1,
-    });
+    assert.deepEqual(countsOf(await allChildrenOf(env, build)), oneOfEach);
     assert.equal((await childOf(env, build, "install")).metadata.uid, vm.metadata.uid);
 
     await finishJob(env, extract, extractSucceeded);
