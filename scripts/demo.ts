@@ -12,10 +12,9 @@ import path from "node:path";
 import { createInterface } from "node:readline";
 import { defaultCacheDir } from "../src/cli/commands/build.js";
 import { installCrds, startControlPlane, type ControlPlane } from "../test/harness/control-plane.js";
-import { startServer, serveFiles } from "../test/helpers/http-server.js";
 import { startOperatorProcess } from "../test/helpers/operator-process.js";
 import { repoRoot } from "../test/helpers/paths.js";
-import { buildTinyInstaller } from "../test/helpers/tiny-installer.js";
+import { buildTinyInstaller, serveTinyInstaller } from "../test/helpers/tiny-installer.js";
 
 const cli = path.join(repoRoot, "dist", "src", "cli", "main.js");
 const tinyYaml = path.join(repoRoot, "examples", "tiny.yaml");
@@ -154,10 +153,7 @@ async function watchUntilFinished(cp: ControlPlane, name: string): Promise<strin
 const mode = process.argv.includes("--cli") ? "cli" : "operator";
 say("Building the tiny-installer ISO (cached after the first run)");
 const installer = await buildTinyInstaller();
-const server = await startServer(
-  serveFiles({ "/tiny-installer.iso": installer.iso, "/tiny-installer.iso.sha256sum": installer.sha256sum }),
-  8089,
-);
+const server = await serveTinyInstaller(installer);
 console.log(`Serving ${relative(installer.iso)} and its .sha256sum on ${server.url}`);
 try {
   process.exitCode = mode === "cli" ? await cliDemo() : await operatorDemo();

@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { homedir } from "node:os";
 import path from "node:path";
+import { serveFiles, startServer, type TestServer } from "./http-server.js";
 import { repoRoot } from "./paths.js";
 
 export interface TinyInstaller {
@@ -28,3 +29,20 @@ export async function buildTinyInstaller(): Promise<TinyInstaller> {
     sha256sum: path.join(dir, "tiny-installer.iso.sha256sum"),
   };
 }
+
+/**
+ * Serves the ISO and its checksum file as examples/tiny.yaml expects them (on 127.0.0.1:8089, the
+ * example's URL, unless another port is given; 0 picks a free one).
+ */
+export function serveTinyInstaller(installer: TinyInstaller, port = examplePort): Promise<TestServer> {
+  return startServer(
+    serveFiles({
+      "/tiny-installer.iso": installer.iso,
+      "/tiny-installer.iso.sha256sum": installer.sha256sum,
+    }),
+    port,
+  );
+}
+
+/** The port in examples/tiny.yaml's URLs. */
+export const examplePort = 8089;

@@ -14,10 +14,10 @@ import type { Manifest } from "../../../src/pipeline/manifest.js";
 import { sha256OfFile } from "../../../src/steps/files.js";
 import { installCrds, startControlPlane, type ControlPlane } from "../../harness/control-plane.js";
 import { eventually } from "../../helpers/eventually.js";
-import { serveFiles, startServer, type TestServer } from "../../helpers/http-server.js";
+import type { TestServer } from "../../helpers/http-server.js";
 import { startOperatorProcess, type OperatorProcess } from "../../helpers/operator-process.js";
 import { repoRoot } from "../../helpers/paths.js";
-import { buildTinyInstaller } from "../../helpers/tiny-installer.js";
+import { buildTinyInstaller, serveTinyInstaller } from "../../helpers/tiny-installer.js";
 import { cpioNames } from "../extract/archive-contents.js";
 
 const run = promisify(execFile);
@@ -34,13 +34,7 @@ describe("rootfs operator --backend local builds examples/tiny.yaml", { timeout:
 
   before(async () => {
     const installer = await buildTinyInstaller();
-    server = await startServer(
-      serveFiles({
-        "/tiny-installer.iso": installer.iso,
-        "/tiny-installer.iso.sha256sum": installer.sha256sum,
-      }),
-      8089,
-    );
+    server = await serveTinyInstaller(installer);
     work = await mkdtemp(path.join(tmpdir(), "rootfs-operator-local-"));
     out = path.join(work, "storage", "default", "rootfs-artifacts", "tiny");
     cp = await startControlPlane();

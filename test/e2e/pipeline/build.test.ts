@@ -7,9 +7,9 @@ import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
 import { parse, stringify } from "yaml";
 import { sha256OfFile } from "../../../src/steps/files.js";
-import { serveFiles, startServer, type TestServer } from "../../helpers/http-server.js";
+import type { TestServer } from "../../helpers/http-server.js";
 import { repoRoot } from "../../helpers/paths.js";
-import { buildTinyInstaller, type TinyInstaller } from "../../helpers/tiny-installer.js";
+import { buildTinyInstaller, serveTinyInstaller, type TinyInstaller } from "../../helpers/tiny-installer.js";
 
 const run = promisify(execFile);
 
@@ -54,13 +54,7 @@ describe("rootfs build + verify on the tiny installer", { timeout: 45 * 60_000 }
 
   before(async () => {
     installer = await buildTinyInstaller();
-    server = await startServer(
-      serveFiles({
-        "/tiny-installer.iso": installer.iso,
-        "/tiny-installer.iso.sha256sum": installer.sha256sum,
-      }),
-      8089,
-    );
+    server = await serveTinyInstaller(installer);
     work = await mkdtemp(path.join(tmpdir(), "rootfs-e2e-"));
     cache = path.join(work, "cache");
   });

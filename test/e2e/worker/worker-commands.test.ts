@@ -19,9 +19,9 @@ import { s3EnvNames } from "../../../src/steps/publish/s3/index.js";
 import { sha256OfFile } from "../../../src/steps/files.js";
 import { startS3Server, type S3Server } from "../../harness/s3-server.js";
 import { fixtureDisks } from "../../helpers/disk-fixtures.js";
-import { serveFiles, startServer, type TestServer } from "../../helpers/http-server.js";
+import type { TestServer } from "../../helpers/http-server.js";
 import { repoRoot } from "../../helpers/paths.js";
-import { buildTinyInstaller, type TinyInstaller } from "../../helpers/tiny-installer.js";
+import { buildTinyInstaller, serveTinyInstaller, type TinyInstaller } from "../../helpers/tiny-installer.js";
 import { parse } from "yaml";
 import { workerConfig } from "../images/worker-config.js";
 import { adminClient, newBucket, sha256OfObject } from "../../integration/publish-s3/fixtures.js";
@@ -57,12 +57,7 @@ describe("rootfs worker fetch + remaster", () => {
 
   before(async () => {
     installer = await buildTinyInstaller();
-    server = await startServer(
-      serveFiles({
-        "/tiny-installer.iso": installer.iso,
-        "/tiny-installer.iso.sha256sum": installer.sha256sum,
-      }),
-    );
+    server = await serveTinyInstaller(installer, 0);
   });
   after(() => server?.close());
 
