@@ -25,19 +25,23 @@ export interface UnattendedIso {
   cached: boolean;
 }
 
+/** Where a remaster goes: into the cache (reused when there already), or to exactly one file, always made. */
+export type RemasterTarget =
+  { cacheDir: string; output?: undefined } | { output: string; cacheDir?: undefined };
+
 /**
  * Makes the unattended ISO for `plan`, reusing an earlier remaster of the same ISO with the same boot
  * arguments (and embedded files). Answers that ride on a side volume stay off this ISO, so every
  * build of an ISO and profile shares one remaster.
  */
-export async function remasterForPlan(opts: {
-  sourceIso: string;
-  sourceSHA256: string;
-  plan: AnswerPlan;
-  cacheDir: string;
-  output?: string;
-  onProgress?: ProgressListener;
-}): Promise<UnattendedIso> {
+export async function remasterForPlan(
+  opts: {
+    sourceIso: string;
+    sourceSHA256: string;
+    plan: AnswerPlan;
+    onProgress?: ProgressListener;
+  } & RemasterTarget,
+): Promise<UnattendedIso> {
   const { plan } = opts;
   const volumeId = await probeIso(opts.sourceIso)
     .then((layout) => layout.volumeId)
@@ -47,8 +51,10 @@ export async function remasterForPlan(opts: {
   const key = createHash("sha256")
     .update(canonicalJson({ tool: toolVersion, iso: opts.sourceSHA256, kernelArgs, embedded }))
     .digest("hex");
-  const output = opts.output ?? path.join(opts.cacheDir, "remastered", `${key}.iso`);
-  if (!opts.output && (await exists(output))) return { iso: output, volumeId, changes: [], cached: true };
+  const output =
+    opts.output !== undefined ? opts.output : path.join(opts.cacheDir, "remastered", `${key}.iso`);
+  if (opts.output === undefined && (await exists(output)))
+    return { iso: output, volumeId, changes: [], cached: true };
 
   await mkdir(path.dirname(output), { recursive: true });
   const work = await mkdtemp(path.join(path.dirname(output), ".remaster-"));

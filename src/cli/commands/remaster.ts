@@ -1,4 +1,3 @@
-import path from "node:path";
 import { parseArgs } from "node:util";
 import { formatBootConfigChanges } from "../../iso/index.js";
 import { planAnswerFile } from "../../pipeline/answer-plan.js";
@@ -25,7 +24,6 @@ export const remasterCommand: Command = {
       sourceIso: values.iso,
       sourceSHA256: await sha256OfFile(values.iso),
       plan,
-      cacheDir: path.dirname(values.out),
       output: values.out,
       onProgress: printer.listener,
     });

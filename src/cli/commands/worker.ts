@@ -130,8 +130,6 @@ async function remaster(
       sourceIso: source,
       sourceSHA256: config.sourceSHA256,
       plan,
-      // Unused: the output is given, so nothing is looked up or kept in a cache.
-      cacheDir: path.dirname(partial),
       output: partial,
       onProgress: printer.listener,
     }),
