@@ -1,17 +1,13 @@
 // removeTree() as a non-root worker runs it: a guest's read-only directories (0555 /usr) in a staging tree
 // made by that same user must not stop the cleanup (nor hide the error that caused it).
 import assert from "node:assert/strict";
-import { execFile } from "node:child_process";
 import { chmod, chown, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { test } from "node:test";
-import { promisify } from "node:util";
 import { exists } from "../../../src/steps/files.js";
+import { runAsNobody } from "../../helpers/as-nobody.js";
 import { repoRoot } from "../../helpers/paths.js";
-
-const run = promisify(execFile);
-const nobody = 65534;
 
 test("removeTree() removes a tree with 0555 directories as their non-root owner", async (t) => {
   if (process.getuid?.() !== 0) return t.skip("needs root to run the child as another user");
@@ -19,22 +15,18 @@ test("removeTree() removes a tree with 0555 directories as their non-root owner"
   await chmod(parent, 0o777);
   const tree = path.join(parent, "staging");
   const files = path.join(repoRoot, "dist", "src", "steps", "files.js");
-  const script = `
-    import { mkdir, writeFile, chmod, rm } from "node:fs/promises";
-    const { removeTree } = await import(${JSON.stringify(files)});
+  const body = `
+    const { mkdir, writeFile, chmod, rm } = fs;
     const tree = ${JSON.stringify(tree)};
     await mkdir(tree + "/usr/bin", { recursive: true });
     await writeFile(tree + "/usr/bin/sh", "#!");
     await chmod(tree + "/usr/bin", 0o555);
     await chmod(tree + "/usr", 0o555);
     const plain = await rm(tree, { recursive: true, force: true }).then(() => "removed", (e) => e.code);
-    await removeTree(tree);
+    await files.removeTree(tree);
     console.log(plain);`;
   try {
-    const { stdout } = await run(process.execPath, ["--input-type=module", "-e", script], {
-      uid: nobody,
-      gid: nobody,
-    });
+    const stdout = await runAsNobody({ fs: "node:fs/promises", files }, body);
     assert.equal(stdout.trim(), "EACCES", "plain rm should fail here, or this test proves nothing");
     assert.equal(await exists(tree), false);
   } finally {
