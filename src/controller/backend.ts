@@ -49,6 +49,11 @@ export interface BuildBackend {
   advance(run: BuildRun): Promise<BackendState>;
   /** Removes what the build made for itself (temporary PVCs, VMs, Jobs, running tasks), never catalog artifacts. */
   cleanup(build: RootfsBuild, log: Logger): Promise<void>;
+  /**
+   * The build's key changed: removes what it made for other keys (shared children it still needs under
+   * the new key, such as the same ISO's, stay).
+   */
+  retireStale(run: BuildRun): Promise<void>;
   /** Where the build's outputs go (spec.storage, else the operator's default); throws when nowhere. */
   storageOf(build: RootfsBuild): ResolvedStorage;
   /** What must be created before the build can publish to `storage` (a missing PVC), or undefined. */

@@ -19,7 +19,8 @@ export interface BuildObservation {
   refreshIntervalMs?: number;
   inputs: InputsOutcome;
   /** Where the outputs go, or why the spec and the operator's defaults name nowhere. */
-  storage?: { kind: "resolved"; value: ResolvedStorage; scope: CatalogScope } | { kind: "invalid"; message: string };
+  storage?:
+    { kind: "resolved"; value: ResolvedStorage; scope: CatalogScope } | { kind: "invalid"; message: string };
   /** A catalog entry of the inputs' key that this build may succeed from. */
   image?: RootfsImage;
   /** Set when the entry name this build would publish under belongs to another build or key. */
@@ -45,7 +46,13 @@ export type BuildDecision =
   | { kind: "waitForStorage"; message: string; inputs: BuildInputs }
   | { kind: "waitForClaim"; message: string; inputs: BuildInputs }
   /** Take the claim (or renew it once the backend says the work runs), then advance the backend. */
-  | { kind: "work"; claim: "take" | "renew" | "keep"; inputs: BuildInputs; storage: ResolvedStorage; scope: CatalogScope };
+  | {
+      kind: "work";
+      claim: "take" | "renew" | "keep";
+      inputs: BuildInputs;
+      storage: ResolvedStorage;
+      scope: CatalogScope;
+    };
 
 /**
  * The next step of a build, from what observeBuild() gathered: pure. The checks run in order; the first
@@ -65,7 +72,8 @@ export function decideBuild(obs: BuildObservation): BuildDecision {
   if (inputs.kind === "unavailable") return { kind: "retryInputs", message: inputs.message };
   const resolved = inputs.inputs;
   // A refresh found the ISO unchanged: look again after the interval.
-  if (obs.finished && resolved.key === obs.recordedKey) return { kind: "refreshed", requeueAfterMs: interval };
+  if (obs.finished && resolved.key === obs.recordedKey)
+    return { kind: "refreshed", requeueAfterMs: interval };
   // The key changed under the recorded one (new spec, new ISO, changed references): retire the old key first.
   if (obs.recordedKey && resolved.key !== obs.recordedKey)
     return { kind: "rekey", fromKey: obs.recordedKey, inputs: resolved };
@@ -73,7 +81,12 @@ export function decideBuild(obs: BuildObservation): BuildDecision {
   if (obs.image) return { kind: "succeedFromCatalog", image: obs.image, inputs: resolved };
   // Neither the spec nor the operator's defaults say where the outputs go.
   if (obs.storage?.kind !== "resolved")
-    return { kind: "fail", reason: "InvalidSpec", message: obs.storage?.message ?? "no storage", inputs: resolved };
+    return {
+      kind: "fail",
+      reason: "InvalidSpec",
+      message: obs.storage?.message ?? "no storage",
+      inputs: resolved,
+    };
   // The entry name (spec.catalogName) is another build's: fail before doing the work.
   if (obs.nameTakenBy)
     return { kind: "fail", reason: "CatalogNameTaken", message: obs.nameTakenBy, inputs: resolved };
@@ -81,7 +94,11 @@ export function decideBuild(obs: BuildObservation): BuildDecision {
   if (obs.storageMissing) return { kind: "waitForStorage", message: obs.storageMissing, inputs: resolved };
   // Another live build holds the key's claim and renews it: wait for its catalog entry.
   if (obs.claim?.state === "held")
-    return { kind: "waitForClaim", message: waitingForHolder(obs.claim.holder, obs.namespace), inputs: resolved };
+    return {
+      kind: "waitForClaim",
+      message: waitingForHolder(obs.claim.holder, obs.namespace),
+      inputs: resolved,
+    };
   // Do the work: take the claim first unless this build holds it.
   const claim = obs.claim?.state === "ours" ? (obs.claim.renewDue ? "renew" : "keep") : "take";
   return { kind: "work", claim, inputs: resolved, storage: obs.storage.value, scope: obs.storage.scope };

@@ -37,7 +37,12 @@ export class BuildInputsCache {
     const generation = draft.metadata.generation ?? 0;
     const recordedKey = draft.status.buildKey;
     const cached = this.byUid.get(uid);
-    if (mode === "recorded" && recordedKey && cached?.generation === generation && cached.inputs.key === recordedKey)
+    if (
+      mode === "recorded" &&
+      recordedKey &&
+      cached?.generation === generation &&
+      cached.inputs.key === recordedKey
+    )
       return { kind: "resolved", inputs: cached.inputs };
     const pinned = mode === "recorded" ? draft.status.source?.checksum?.replace(/^sha256:/, "") : undefined;
     try {

@@ -26,7 +26,11 @@ export interface ObserveBuildDeps {
  * the inputs, resolved when the generation starts or a refresh is due (a checksum file read, references
  * read) or rendered again after a restart; and, while the build holds no claim, whether its storage exists.
  */
-export async function observeBuild(draft: Draft, deps: ObserveBuildDeps, now: Date): Promise<BuildObservation> {
+export async function observeBuild(
+  draft: Draft,
+  deps: ObserveBuildDeps,
+  now: Date,
+): Promise<BuildObservation> {
   const { status, metadata } = draft;
   const namespace = metadata.namespace ?? "";
   const newGeneration = status.observedGeneration !== metadata.generation || !status.startTime;
@@ -43,7 +47,8 @@ export async function observeBuild(draft: Draft, deps: ObserveBuildDeps, now: Da
   };
   if (finished) {
     // A finished build only looks again to follow a daily-build ISO (spec.refresh).
-    obs.refreshDueInMs = refreshIntervalMs === undefined ? undefined : refreshDueIn(status, refreshIntervalMs, now);
+    obs.refreshDueInMs =
+      refreshIntervalMs === undefined ? undefined : refreshDueIn(status, refreshIntervalMs, now);
     if (obs.refreshDueInMs === undefined || obs.refreshDueInMs > 0) return obs;
   }
   const mode = finished || newGeneration || !status.buildKey ? "fetch" : "recorded";

@@ -14,13 +14,14 @@ import {
   type Reconciler,
   type Result,
 } from "../runtime/index.js";
-import type { BackendState, BuildBackend } from "./backend.js";
+import type { BackendState, BuildBackend, BuildRun } from "./backend.js";
 import { decideBuild, waitingForHolder, type BuildDecision, type BuildObservation } from "./build-decide.js";
 import { BuildInputsCache } from "./build-inputs.js";
 import { holderAlive, observeBuild, type ObserveBuildDeps } from "./build-observe.js";
 import { publishImage } from "./build-publish.js";
 import { holderOf, type ClaimTarget, type KeyClaims } from "./claim.js";
 import { sourcePolicyOf, type OperatorConfig } from "./config.js";
+import type { ResolvedStorage } from "./manifests/storage.js";
 import type { OperatorMetrics } from "./metrics.js";
 import { pruneCatalog, type PruneDeps } from "./prune.js";
 import { cleanupFinalizer, rootfsBuildRef } from "./resources.js";
@@ -69,7 +70,7 @@ export class BuildReconciler implements Reconciler {
     this.now = deps.now ?? (() => new Date());
     this.inputs = new BuildInputsCache(sourcePolicyOf(deps.config), deps.refsFor);
     this.observeDeps = { ...deps, inputs: this.inputs };
-    this.pruneDeps = deps;
+    this.pruneDeps = { ...deps, watchNamespaces: deps.config.watchNamespaces };
   }
 
   reconcile(key: string, ctx: ReconcileContext): Promise<Result> {
@@ -85,7 +86,8 @@ export class BuildReconciler implements Reconciler {
     const decision = decideBuild(observed);
     if (observed.newGeneration) startRun(draft, now);
     observeGeneration(draft);
-    if ("inputs" in decision && decision.inputs && decision.kind !== "rekey") recordInputs(draft, decision.inputs);
+    if ("inputs" in decision && decision.inputs && decision.kind !== "rekey")
+      recordInputs(draft, decision.inputs);
     return this.act(draft, observed, decision, ctx, now);
   }
 
@@ -142,7 +144,10 @@ export class BuildReconciler implements Reconciler {
         ? observed.storage.scope
         : { kind: "namespace" as const, namespace: draft.metadata.namespace ?? "" };
     await this.deps.claims.release({ key: decision.fromKey, scope }, holderOf(draft));
-    await this.deps.backend.cleanup(draft, ctx.log);
+    if (observed.storage?.kind === "resolved") {
+      const run = this.runOf(draft, decision.inputs, observed.storage.value, ctx);
+      await this.deps.backend.retireStale(run);
+    } else await this.deps.backend.cleanup(draft, ctx.log);
     const message = `Build key changed from ${decision.fromKey.slice(0, 12)} to ${decision.inputs.key.slice(0, 12)}; starting over`;
     ctx.log.info({ from: decision.fromKey, to: decision.inputs.key }, "Build key changed; started over");
     void this.deps.events.record(draft, "Normal", "Rekeyed", message);
@@ -163,13 +168,7 @@ export class BuildReconciler implements Reconciler {
       }
       if (claim.state !== "ours") return requeueAfter(1000);
     }
-    const state = await this.deps.backend.advance({
-      build: draft,
-      inputs,
-      storage,
-      refs: this.deps.refsFor(draft.metadata.namespace ?? ""),
-      log: ctx.log,
-    });
+    const state = await this.deps.backend.advance(this.runOf(draft, inputs, storage, ctx));
     if (state.kind === "running") {
       setProgress(draft, state, state.steps, now);
       // Work that is blocked on the user does not renew: an identical build may take the key over.
@@ -205,13 +204,27 @@ export class BuildReconciler implements Reconciler {
     }
     if (published.kind === "usable") return this.succeedFromCatalog(draft, published.image, ctx, now);
     const image = published.image;
-    markSucceeded(draft, { reason: "Built", image: image.metadata.name, artifacts: state.artifacts, steps: state.steps }, now);
+    markSucceeded(
+      draft,
+      { reason: "Built", image: image.metadata.name, artifacts: state.artifacts, steps: state.steps },
+      now,
+    );
     this.observeFinished(draft, state.artifacts);
-    void this.deps.events.record(draft, "Normal", "Built", `Published ${image.spec.size} as ${image.metadata.name}`);
+    void this.deps.events.record(
+      draft,
+      "Normal",
+      "Built",
+      `Published ${image.spec.size} as ${image.metadata.name}`,
+    );
     return undefined;
   }
 
-  private async succeedFromCatalog(draft: Draft, image: RootfsImage, ctx: ReconcileContext, now: Date): Promise<Result> {
+  private async succeedFromCatalog(
+    draft: Draft,
+    image: RootfsImage,
+    ctx: ReconcileContext,
+    now: Date,
+  ): Promise<Result> {
     const ours = image.spec.createdFrom.uid === draft.metadata.uid;
     if (draft.status.phase === "Succeeded" && draft.status.image === image.metadata.name) return undefined;
     // This build's own entry: the pass that recorded it may have ended (a crash, a failed delete)
@@ -232,6 +245,21 @@ export class BuildReconciler implements Reconciler {
     const namespace = draft.metadata.namespace ?? "";
     for (const scope of [{ kind: "shared" as const }, { kind: "namespace" as const, namespace }])
       await this.deps.claims.release({ key, scope }, holderOf(draft));
+  }
+
+  private runOf(
+    draft: Draft,
+    inputs: BuildInputs,
+    storage: ResolvedStorage,
+    ctx: ReconcileContext,
+  ): BuildRun {
+    return {
+      build: draft,
+      inputs,
+      storage,
+      refs: this.deps.refsFor(draft.metadata.namespace ?? ""),
+      log: ctx.log,
+    };
   }
 
   private takeClaim(draft: Draft, target: ClaimTarget) {
@@ -261,5 +289,3 @@ export class BuildReconciler implements Reconciler {
     return undefined;
   }
 }
-
-export type { BuildInputs };

@@ -61,7 +61,9 @@ export function findUsableImage(
   const candidates = images.filter((i) => i.spec.buildKey === key && usableFrom(i, namespace, config));
   return (
     candidates.find((i) => entryScope(i, config).kind === "shared") ??
-    candidates.sort((a, b) => (a.metadata.creationTimestamp ?? "").localeCompare(b.metadata.creationTimestamp ?? ""))[0]
+    candidates.sort((a, b) =>
+      (a.metadata.creationTimestamp ?? "").localeCompare(b.metadata.creationTimestamp ?? ""),
+    )[0]
   );
 }
 

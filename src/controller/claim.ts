@@ -143,7 +143,9 @@ export class KeyClaims {
 
 /** The Lease of a claim: one per build key and scope. */
 export function claimLeaseName(target: ClaimTarget): string {
-  const id = createHash("sha256").update(`${scopeId(target.scope)}/${target.key}`).digest("hex");
+  const id = createHash("sha256")
+    .update(`${scopeId(target.scope)}/${target.key}`)
+    .digest("hex");
   return `rootfs-claim-${id.slice(0, 40)}`;
 }
 

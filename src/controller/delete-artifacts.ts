@@ -83,7 +83,9 @@ export async function deleteClaimFiles(
   }
   for (const dir of dirs) {
     const manifest = path.join(dir, "manifest.json");
-    const ours = (await resolvesInside(root, manifest)) && (await readManifest(manifest))?.buildKey === image.spec.buildKey;
+    const ours =
+      (await resolvesInside(root, manifest)) &&
+      (await readManifest(manifest))?.buildKey === image.spec.buildKey;
     if (ours) await rm(manifest, { force: true });
     await removeEmptyDirs(dir, root);
   }

@@ -73,12 +73,22 @@ export class LocalBackend implements BuildBackend {
   }
 
   cleanup(build: RootfsBuild): Promise<void> {
+    this.abortTasks(build);
+    return Promise.resolve();
+  }
+
+  retireStale(run: BuildRun): Promise<void> {
+    this.abortTasks(run.build, run.inputs.key);
+    return Promise.resolve();
+  }
+
+  /** Stops the build's running tasks, but the one of `keep`. */
+  private abortTasks(build: RootfsBuild, keep?: string): void {
     for (const [key, task] of this.tasks) {
-      if (task.owner !== build.metadata.uid) continue;
+      if (task.owner !== build.metadata.uid || key === keep) continue;
       task.abort.abort();
       this.tasks.delete(key);
     }
-    return Promise.resolve();
   }
 
   /** A pruned entry's files in its claim's directory. */

@@ -53,7 +53,8 @@ export async function startOperator(opts: OperatorOptions): Promise<Manager> {
       : undefined,
   });
   const { config } = opts;
-  const builds = manager.addInformer<RootfsBuild>(rootfsBuildRef);
+  const watched = config.watchNamespaces.length > 0 ? { namespaces: config.watchNamespaces } : {};
+  const builds = manager.addInformer<RootfsBuild>(rootfsBuildRef, watched);
   const images = manager.addInformer<RootfsImage>(rootfsImageRef);
   const leases = manager.addInformer<ClaimLease>(coreRefs.lease, {
     namespace: config.namespace,

@@ -16,6 +16,8 @@ export interface PruneDeps {
   images: Informer<RootfsImage>;
   events: EventRecorder;
   refsFor: (namespace: string) => RefResolver;
+  /** The operator's watchNamespaces: empty for cluster-wide. */
+  watchNamespaces: string[];
 }
 
 /**
@@ -27,14 +29,28 @@ export async function pruneCatalog(build: RootfsBuild, deps: PruneDeps, log: Log
   if (decideRetention(build, deps.images.list(), deps.builds.list()).prune.length === 0) return;
   try {
     // The cache may not yet show a build that just took one of these entries: decide on a fresh list.
-    const builds = await deps.client.list<RootfsBuild>(rootfsBuildRef);
-    for (const pruned of decideRetention(build, deps.images.list(), builds.items).prune) {
+    const builds = await listBuilds(deps);
+    for (const pruned of decideRetention(build, deps.images.list(), builds).prune) {
       await pruneOne(build, pruned, deps, log);
     }
   } catch (err) {
     log.warn({ err }, "Could not prune catalog entries");
-    void deps.events.record(build, "Warning", "PruneFailed", `Pruning catalog entries failed: ${errorText(err)}`);
+    void deps.events.record(
+      build,
+      "Warning",
+      "PruneFailed",
+      `Pruning catalog entries failed: ${errorText(err)}`,
+    );
   }
+}
+
+/** Every build the operator may see: cluster-wide, or in each of its watchNamespaces. */
+async function listBuilds(deps: PruneDeps): Promise<RootfsBuild[]> {
+  if (deps.watchNamespaces.length === 0) return (await deps.client.list<RootfsBuild>(rootfsBuildRef)).items;
+  const lists = await Promise.all(
+    deps.watchNamespaces.map((namespace) => deps.client.list<RootfsBuild>(rootfsBuildRef, { namespace })),
+  );
+  return lists.flatMap((l) => l.items);
 }
 
 async function pruneOne(build: RootfsBuild, { image, artifacts }: Pruned, deps: PruneDeps, log: Logger) {

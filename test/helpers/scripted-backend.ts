@@ -24,13 +24,29 @@ export class ScriptedBackend implements BuildBackend {
 
   advance(run: BuildRun): Promise<BackendState> {
     this.advanced.push({ build: run.build.metadata.name, key: run.inputs.key });
-    return Promise.resolve(
-      this.states.get(run.inputs.key) ?? { kind: "running", step: "fetch", message: "Fetching" },
-    );
+    const state = this.states.get(run.inputs.key) ?? { kind: "running", step: "fetch", message: "Fetching" };
+    // Like the real backends, it publishes where the run says: the build's storage.
+    if (state.kind !== "succeeded") return Promise.resolve(state);
+    const { pvc, s3 } = run.storage;
+    const namespace = run.build.metadata.namespace ?? "";
+    return Promise.resolve({
+      ...state,
+      storage: {
+        ...(pvc && { pvc: { namespace, claimName: pvc.claimName, subPath: pvc.subPath } }),
+        ...(s3 && { s3: { endpoint: s3.endpoint, bucket: s3.bucket, prefix: s3.prefix } }),
+      },
+    });
   }
 
   cleanup(build: RootfsBuild): Promise<void> {
     this.cleaned.push(build.metadata.name);
+    return Promise.resolve();
+  }
+
+  readonly retired: { build: string; key: string }[] = [];
+
+  retireStale(run: BuildRun): Promise<void> {
+    this.retired.push({ build: run.build.metadata.name, key: run.inputs.key });
     return Promise.resolve();
   }
 
@@ -40,7 +56,9 @@ export class ScriptedBackend implements BuildBackend {
 
   storageMissing(build: RootfsBuild, storage: ResolvedStorage): Promise<string | undefined> {
     const claim = `${build.metadata.namespace}/${storage.pvc?.claimName}`;
-    return Promise.resolve(this.missingClaims.has(claim) ? `Waiting for PersistentVolumeClaim ${claim}` : undefined);
+    return Promise.resolve(
+      this.missingClaims.has(claim) ? `Waiting for PersistentVolumeClaim ${claim}` : undefined,
+    );
   }
 
   deleteFiles(image: RootfsImage, artifacts: Artifact[]): Promise<ArtifactCleanup> {
@@ -54,7 +72,7 @@ export class ScriptedBackend implements BuildBackend {
   }
 }
 
-export const succeeded = (bytes = 1000): BackendState => ({
+export const succeeded = (bytes = 1000): Extract<BackendState, { kind: "succeeded" }> => ({
   kind: "succeeded",
   artifacts: [
     { kind: "cgz", location: "tiny/rootfs.cgz", size: bytes, sha256: "c".repeat(64) },

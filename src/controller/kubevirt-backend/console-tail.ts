@@ -25,7 +25,9 @@ export function podLogConsoleTail(
     const owner = { kind: "VirtualMachineInstance", uid, namespace: vmi.metadata.namespace };
     const pod = pods
       .list()
-      .filter((p) => uid !== undefined && p.metadata.labels?.[createdByLabel] === uid && controlledBy(p, owner))
+      .filter(
+        (p) => uid !== undefined && p.metadata.labels?.[createdByLabel] === uid && controlledBy(p, owner),
+      )
       .sort((a, b) => (a.metadata.creationTimestamp ?? "").localeCompare(b.metadata.creationTimestamp ?? ""))
       .at(-1);
     if (!pod) return undefined;

@@ -14,7 +14,7 @@ import { decide } from "./decide.js";
 import { retire } from "./decision.js";
 import { isoKeyFor } from "./iso-key.js";
 import { httpIsoSize, type IsoSizeProbe } from "./iso-size.js";
-import { observe, type ChildInformers, type ObserveDeps } from "./observe.js";
+import { observe, staleChildren, type ChildInformers, type ObserveDeps } from "./observe.js";
 import { OwnedChildren } from "./owned-children.js";
 
 export interface KubevirtBackendOptions {
@@ -57,8 +57,8 @@ export class KubevirtBackend implements BuildBackend {
   }
 
   async advance(run: BuildRun): Promise<BackendState> {
-    const { inputs } = run;
-    if (!inputs.plan) {
+    const ctx = this.contextOf(run);
+    if (!ctx) {
       return {
         kind: "failed",
         reason: "InvalidSpec",
@@ -66,7 +66,24 @@ export class KubevirtBackend implements BuildBackend {
           "The kubevirt backend builds from installer ISOs; build spec.source.disk with the local backend",
       };
     }
-    const ctx: BuildContext = {
+    const now = this.now();
+    const snapshot = await observe(ctx, run.storage, this.deps, now);
+    const decision = decide(ctx, run.storage, snapshot, now);
+    await act(this.opts.client, run.build, decision.actions, run.log);
+    return decision.state;
+  }
+
+  async retireStale(run: BuildRun): Promise<void> {
+    const ctx = this.contextOf(run);
+    const uid = run.build.metadata.uid ?? "";
+    const stale = ctx ? staleChildren(ctx, this.deps.owned) : this.deps.owned.of(uid);
+    await act(this.opts.client, run.build, retire(uid, stale), run.log);
+  }
+
+  private contextOf(run: BuildRun): BuildContext | undefined {
+    const { inputs } = run;
+    if (!inputs.plan) return undefined;
+    return {
       build: run.build,
       key: inputs.key,
       isoKey: isoKeyFor(inputs.sourceSHA256, inputs.plan),
@@ -76,11 +93,6 @@ export class KubevirtBackend implements BuildBackend {
       plan: inputs.plan,
       config: this.opts.config,
     };
-    const now = this.now();
-    const snapshot = await observe(ctx, run.storage, this.deps, now);
-    const decision = decide(ctx, run.storage, snapshot, now);
-    await act(this.opts.client, run.build, decision.actions, run.log);
-    return decision.state;
   }
 
   storageOf(build: RootfsBuild): ResolvedStorage {

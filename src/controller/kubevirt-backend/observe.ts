@@ -1,12 +1,6 @@
 import { parseDuration } from "../../api/quantity.js";
 import type { Informer, KubeObject } from "../../runtime/index.js";
-import {
-  allChildNames,
-  namespaceOf,
-  type BuildChildren,
-  type BuildContext,
-  type ResolvedStorage,
-} from "../manifests/index.js";
+import { allChildNames, namespaceOf, type BuildContext, type ResolvedStorage } from "../manifests/index.js";
 import type { ConsoleTailReader } from "./console-tail.js";
 import { installTimedOut } from "./install-outcome.js";
 import type { IsoSizeProbe } from "./iso-size.js";
@@ -50,7 +44,11 @@ export async function observe(
   const namespace = namespaceOf(ctx);
   const squatted: string[] = [];
   // A child at its deterministic name counts only when the build owns it; anything else is in the way.
-  const child = <T extends KubeObject>(informer: Informer<T>, name: string, shared = false): T | undefined => {
+  const child = <T extends KubeObject>(
+    informer: Informer<T>,
+    name: string,
+    shared = false,
+  ): T | undefined => {
     const object = informer.get(`${namespace}/${name}`);
     if (!object) return undefined;
     if (shared ? sharedChild(object, namespace) : ownChild(object, ctx.build)) return object;
@@ -72,11 +70,14 @@ export async function observe(
     targetPvc: child(pvcs, names.targetDiskPvc),
     vm,
     // Only the instance this VM controls: not a deleted namesake's, nor one made by anyone else.
-    vmi: vm && instance && controlledBy(instance, { ...vm.metadata, kind: "VirtualMachine" }) ? instance : undefined,
+    vmi:
+      vm && instance && controlledBy(instance, { ...vm.metadata, kind: "VirtualMachine" })
+        ? instance
+        : undefined,
     extractJob,
     extractPods: finishedPods(extractJob),
     squatted,
-    stale: staleChildren(ctx, deps.owned, names),
+    stale: staleChildren(ctx, deps.owned),
   };
 
   if (!snapshot.isoPvc && !vm && !extractJob) {
@@ -96,8 +97,8 @@ export async function observe(
 }
 
 /** What the build owns, in its namespace, besides the children of its current build key and ISO key. */
-function staleChildren(ctx: BuildContext, owned: OwnedChildren, names: BuildChildren): OwnedChild[] {
-  const current = new Set(Object.values(names));
+export function staleChildren(ctx: BuildContext, owned: OwnedChildren): OwnedChild[] {
+  const current = new Set(Object.values(allChildNames(ctx)));
   return owned
     .of(ctx.build.metadata.uid ?? "")
     .filter(({ object }) => object.metadata.namespace === ctx.build.metadata.namespace)

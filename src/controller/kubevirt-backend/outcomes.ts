@@ -88,7 +88,8 @@ export function sourceUnverified(
   if (outcome?.phase !== "succeeded" || !ctx.pinnedChecksum) return undefined;
   const reported = fetchResult(snap)?.sourceSHA256;
   if (reported === ctx.sourceSHA256) return undefined;
-  if (reported === undefined && withinGrace(outcome.at, now)) return running("fetch", "Reading the fetch result");
+  if (reported === undefined && withinGrace(outcome.at, now))
+    return running("fetch", "Reading the fetch result");
   const name = snap.prepareJob?.metadata.name;
   return reported === undefined
     ? failed("DownloadFailed", `The prepare Job ${name} succeeded without reporting the source's digest`)
@@ -104,7 +105,11 @@ export function sourceUnverified(
  * never from the worker; the worker's locations must lie inside that storage (relative paths inside the
  * PVC's subPath, s3:// URLs under the bucket and prefix), or the result is refused with a message.
  */
-function published(ctx: BuildContext, storage: ResolvedStorage, result: ExtractResult): BuildOutcome | string {
+function published(
+  ctx: BuildContext,
+  storage: ResolvedStorage,
+  result: ExtractResult,
+): BuildOutcome | string {
   const { pvc, s3 } = storage;
   const subPath = pvc?.subPath ?? "";
   const s3Root = s3 && `s3://${s3.bucket}/${s3.prefix ? `${s3.prefix.replace(/\/+$/, "")}/` : ""}`;

@@ -18,7 +18,10 @@ export function controlledBy(
 }
 
 /** A build's own child: controlled by the build, with blockOwnerDeletion set. */
-export function ownChild(object: KubeObject, build: { metadata: { uid?: string; namespace?: string } }): boolean {
+export function ownChild(
+  object: KubeObject,
+  build: { metadata: { uid?: string; namespace?: string } },
+): boolean {
   const { uid, namespace } = build.metadata;
   return (
     controlledBy(object, { kind: "RootfsBuild", uid, namespace }) &&

@@ -53,7 +53,10 @@ export async function requestChecked(
     if (status >= 200 && status < 300) return { url: current, response };
     response.destroy();
     const retryable = status >= 500 || status === 429;
-    throw new DownloadError(`GET ${current.href} answered ${status} ${STATUS_CODES[status] ?? ""}`, retryable);
+    throw new DownloadError(
+      `GET ${current.href} answered ${status} ${STATUS_CODES[status] ?? ""}`,
+      retryable,
+    );
   }
   throw new DownloadError(`GET ${url} redirected more than ${opts.maxRedirects} times`, false);
 }
@@ -77,7 +80,9 @@ function send(url: URL, opts: RequestOptions): Promise<IncomingMessage> {
     });
     req.on("error", (err) => {
       clearTimeout(timer);
-      reject(err instanceof StepFailure ? err : new DownloadError(`GET ${url.href} failed: ${err.message}`, true));
+      reject(
+        err instanceof StepFailure ? err : new DownloadError(`GET ${url.href} failed: ${err.message}`, true),
+      );
     });
     req.end();
   });
@@ -96,7 +101,7 @@ function checkedLookup(policy: SourcePolicy): LookupFunction {
           `${hostname} resolves to a forbidden address (${refused})`,
           "use a public mirror, or ask the platform admin to allow private addresses (sources.allowPrivateAddresses)",
         );
-        return callback(error as unknown as NodeJS.ErrnoException, "", 0);
+        return callback(error, "", 0);
       }
       const [first] = addresses;
       if (options.all) return (callback as (e: null, a: LookupAddress[]) => void)(null, addresses);

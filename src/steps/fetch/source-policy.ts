@@ -107,8 +107,10 @@ export function sourceNotAllowed(what: string, remedy: string): StepFailure {
 export function checkUrl(url: URL, policy: SourcePolicy, cameFrom?: URL): void {
   const widen = "or ask the platform admin to allow it in the operator's configuration (sources)";
   if (url.protocol === "file:") {
-    if (cameFrom) throw sourceNotAllowed(`${cameFrom.host} redirected to a file:// URL`, "use another mirror");
-    if (!policy.allowFileURLs) throw sourceNotAllowed("file:// sources are not allowed", `use https ${widen}`);
+    if (cameFrom)
+      throw sourceNotAllowed(`${cameFrom.host} redirected to a file:// URL`, "use another mirror");
+    if (!policy.allowFileURLs)
+      throw sourceNotAllowed("file:// sources are not allowed", `use https ${widen}`);
     return;
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {

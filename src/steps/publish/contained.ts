@@ -15,7 +15,13 @@ async function isInside(root: string, resolved: string): Promise<boolean> {
 /** The nearest ancestor of `target` (or itself) that exists, without following a final symlink. */
 async function nearestExisting(target: string): Promise<string> {
   for (let p = path.resolve(target); ; p = path.dirname(p)) {
-    if (await lstat(p).then(() => true, () => false)) return p;
+    if (
+      await lstat(p).then(
+        () => true,
+        () => false,
+      )
+    )
+      return p;
     if (path.dirname(p) === p) return p;
   }
 }

@@ -90,10 +90,15 @@ describe("prepare Secret", () => {
   test("prepare.json pins the digest resolved when the build started, never the checksum file", async () => {
     const build = buildNamed(
       "pinned",
-      set("spec.source.iso", { url: "https://repo.example/os.iso", checksumURL: "https://repo.example/SUMS" }),
+      set("spec.source.iso", {
+        url: "https://repo.example/os.iso",
+        checksumURL: "https://repo.example/SUMS",
+      }),
     );
     const ctx = await contextFor(build);
-    const config = JSON.parse(decode(prepareSecret(ctx, created(isoPvc(ctx, 2 ** 30))).data["prepare.json"])) as {
+    const config = JSON.parse(
+      decode(prepareSecret(ctx, created(isoPvc(ctx, 2 ** 30))).data["prepare.json"]),
+    ) as {
       source: { iso: Record<string, unknown> };
     };
     assert.deepEqual(config.source.iso, { url: ctx.sourceURL, checksum: ctx.pinnedChecksum });
@@ -101,7 +106,9 @@ describe("prepare Secret", () => {
 
   test("a source the operator lets through unverified goes to the worker as such", async () => {
     const ctx = { ...(await contextFor(buildNamed("unpinned"))), pinnedChecksum: undefined };
-    const config = JSON.parse(decode(prepareSecret(ctx, created(isoPvc(ctx, 2 ** 30))).data["prepare.json"])) as {
+    const config = JSON.parse(
+      decode(prepareSecret(ctx, created(isoPvc(ctx, 2 ** 30))).data["prepare.json"]),
+    ) as {
       source: { iso: Record<string, unknown> };
     };
     assert.deepEqual(config.source.iso, { url: ctx.sourceURL, insecureSkipChecksum: true });

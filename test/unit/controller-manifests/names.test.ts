@@ -22,7 +22,7 @@ describe("child names", () => {
       test(`${distro.id}, ${id}: DNS labels of at most 63 characters, the same every time`, async () => {
         const ctx = await contextFor(buildNamed(name, distro.modifier));
         const names = allNames(ctx);
-        for (const [child, childName] of Object.entries(names) as [string, string][]) {
+        for (const [child, childName] of Object.entries(names)) {
           assert.ok(childName.length <= 63, `${child}: ${childName} has ${childName.length} characters`);
           assert.match(childName, dnsLabel, child);
         }

@@ -62,13 +62,22 @@ describe("decide(): outcomes", () => {
     test(`a worker result with ${what} is refused: ExtractFailed, nothing published`, async () => {
       const f = await fixture();
       const snap = extracting(f, [condition("Complete", 40)]);
-      const artifacts = [...extractResult.artifacts, { kind: "tarball", location, size: 9, sha256: "e".repeat(64) }];
+      const artifacts = [
+        ...extractResult.artifacts,
+        { kind: "tarball", location, size: 9, sha256: "e".repeat(64) },
+      ];
       snap.extractPods = [
-        pod(snap.extractJob as never, { exitCode: 0, message: JSON.stringify({ ...extractResult, artifacts }) }),
+        pod(snap.extractJob as never, {
+          exitCode: 0,
+          message: JSON.stringify({ ...extractResult, artifacts }),
+        }),
       ];
       const decision = decideFor(f, snap, at(41));
       assert.equal(describeState(decision), "failed ExtractFailed");
-      assert.match(decision.state.kind === "failed" ? decision.state.message : "", /outside the build's storage/);
+      assert.match(
+        decision.state.kind === "failed" ? decision.state.message : "",
+        /outside the build's storage/,
+      );
     });
   }
 

@@ -37,7 +37,7 @@ const rows: Row[] = [
     name: "no prepare Job: its Secret, then the Job",
     snap: (f) => ({ ...prepared(f), prepareJob: undefined }),
     state: "running fetch",
-    actions: ["create Secret rootfs-iso-uidrootf", "create Job rootfs-iso"],
+    actions: ["create Secret rootfs-iso-cf82a9293b24-uidrootf", "create Job rootfs-iso"],
   },
   {
     name: "a prepare Job another build made: join its owners",
@@ -128,7 +128,7 @@ const rows: Row[] = [
   },
   {
     name: "the prepare Job succeeded without a digest: wait for its Pod a while, then DownloadFailed",
-    snap: (f) => prepared(f, undefined),
+    snap: (f) => prepared(f, null),
     state: "failed DownloadFailed",
     actions: [],
     message: /without reporting the source's digest/,

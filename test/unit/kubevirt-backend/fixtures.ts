@@ -150,13 +150,14 @@ export function preparePod(forJob: ObservedJob, sourceSHA256: string | undefined
 }
 
 /** The children as they are once the prepare Job succeeded, ready for the install. */
-export function prepared(f: Fixture, fetchedSHA256: string | undefined = f.ctx.sourceSHA256): Snapshot {
+/** `fetchedSHA256` null: the fetch container reported no digest. */
+export function prepared(f: Fixture, fetchedSHA256: string | null = f.ctx.sourceSHA256): Snapshot {
   const prepareJob = job(f.names.prepareJob, [f.other, f.shared], [condition("Complete", 3)]);
   return {
     ...emptySnapshot(),
     isoPvc: object("PersistentVolumeClaim", f.names.isoPvc, [f.other, f.shared]),
     prepareJob,
-    preparePods: [preparePod(prepareJob, fetchedSHA256)],
+    preparePods: [preparePod(prepareJob, fetchedSHA256 ?? undefined)],
   };
 }
 

@@ -7,7 +7,12 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, test } from "node:test";
 import { StepFailure } from "../../../src/steps/failure.js";
-import { expectedDigest, fetchVerified, trustingPolicy, type SourcePolicy } from "../../../src/steps/fetch/index.js";
+import {
+  expectedDigest,
+  fetchVerified,
+  trustingPolicy,
+  type SourcePolicy,
+} from "../../../src/steps/fetch/index.js";
 import { backoffMs } from "../../../src/steps/fetch/backoff.js";
 import { checkUrl, classifyAddress } from "../../../src/steps/fetch/source-policy.js";
 import { serveBody, startServer, type TestServer } from "../../helpers/http-server.js";
@@ -75,7 +80,10 @@ describe("fetch: what a source may be", () => {
       const url = `https://localhost:${new URL(server.url).port}/os.iso`;
       await assert.rejects(
         fetchVerified({ url, checksum: `sha256:${digest}`, cacheDir: tmpdir(), policy: { ...strict } }),
-        failsWith("SourceNotAllowed", /localhost resolves to a forbidden address \(127\.0\.0\.1 is a loopback/),
+        failsWith(
+          "SourceNotAllowed",
+          /localhost resolves to a forbidden address \(127\.0\.0\.1 is a loopback/,
+        ),
       );
       assert.equal(server.requests.length, 0);
     } finally {
@@ -85,11 +93,14 @@ describe("fetch: what a source may be", () => {
 
   test("insecureSkipChecksum is refused unless the policy allows it", async () => {
     await assert.rejects(
-      expectedDigest({ url: "https://mirror.example/os.iso", insecureSkipChecksum: true }, {
-        policy: strict,
-        maxRedirects: 5,
-        stallTimeoutMs: 1000,
-      }),
+      expectedDigest(
+        { url: "https://mirror.example/os.iso", insecureSkipChecksum: true },
+        {
+          policy: strict,
+          maxRedirects: 5,
+          stallTimeoutMs: 1000,
+        },
+      ),
       failsWith("SourceNotAllowed", /insecureSkipChecksum is not allowed/),
     );
   });
@@ -147,7 +158,9 @@ describe("fetch: servers that misbehave", () => {
     await assert.rejects(
       expectedDigest({ url: `${server.url}/os.iso`, checksumURL: `${server.url}/SUMS` }, options()),
       (err: unknown) =>
-        err instanceof StepFailure && /500 Internal Server Error/.test(err.message) && !/a1b2c3/.test(err.message),
+        err instanceof StepFailure &&
+        /500 Internal Server Error/.test(err.message) &&
+        !/a1b2c3/.test(err.message),
     );
   });
 
@@ -155,7 +168,12 @@ describe("fetch: servers that misbehave", () => {
     for (const location of ["http://169.254.169.254/latest/meta-data/", "file:///etc/shadow"]) {
       server = await startServer((_req, res) => res.writeHead(302, { location }).end());
       await assert.rejects(
-        fetchVerified({ url: `${server.url}/os.iso`, checksum: `sha256:${digest}`, cacheDir, policy: loopback }),
+        fetchVerified({
+          url: `${server.url}/os.iso`,
+          checksum: `sha256:${digest}`,
+          cacheDir,
+          policy: loopback,
+        }),
         failsWith("SourceNotAllowed", /link-local address|redirected to a file:\/\/ URL/),
         location,
       );
@@ -267,6 +285,9 @@ describe("fetch: servers that misbehave", () => {
     const gaps = times.slice(1).map((t, i) => t - (times[i] ?? t));
     assert.equal(gaps.length, 3);
     assert.ok((gaps[0] ?? 0) >= 75 && (gaps[2] ?? 0) >= 300, `gaps ${gaps.join(", ")} ms`);
-    assert.equal(backoffMs(10, 1000, () => 0.5), 30_000);
+    assert.equal(
+      backoffMs(10, 1000, () => 0.5),
+      30_000,
+    );
   });
 });

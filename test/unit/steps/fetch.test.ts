@@ -149,7 +149,8 @@ describe("checksum files", () => {
   test("a file without the ISO's line says so, without echoing what the server listed", () => {
     assert.throws(
       () => digestFromChecksumFile(`${hex}  a.iso\n${hex}  b.iso\n`, "os.iso"),
-      (err: Error) => /no line for os\.iso \(it lists 2 other files\)/.test(err.message) && !/a\.iso/.test(err.message),
+      (err: Error) =>
+        /no line for os\.iso \(it lists 2 other files\)/.test(err.message) && !/a\.iso/.test(err.message),
     );
   });
 });
