@@ -50,8 +50,8 @@ describe("installLocal with a scenario ISO", { skip }, () => {
       monitor: {
         successMarker,
         failureSignatures: [
-          { pattern: "Traceback \\(", description: "anaconda crashed with a Python traceback" },
-          { pattern: "Kernel panic - not syncing", description: "the installer's kernel panicked" },
+          { pattern: "Traceback \\(", reason: "anaconda crashed with a Python traceback" },
+          { pattern: "Kernel panic - not syncing", reason: "the installer's kernel panicked" },
         ],
         progressPatterns: [
           { pattern: "Configuring storage", percent: 1 },
