@@ -3,6 +3,7 @@ import { printMarkerCommand } from "./install-markers.js";
 import { consoleFor, targetDisk } from "./machine.js";
 import { parsePreseed, preseedLine, type PreseedEntry } from "./preseed-document.js";
 import type { PreseedProfile } from "./profile.js";
+import { preseedSource } from "./preseed-source.js";
 import {
   checkedLocale,
   checkedPackages,
@@ -38,16 +39,10 @@ function generatedPreseed(profile: PreseedProfile, request: AnswerFileRequest): 
   return [
     d("debian-installer/locale", "string", checkedLocale(request)),
     d("keyboard-configuration/xkb-keymap", "select", "us"),
-    d("netcfg/choose_interface", "select", "auto"),
     d("netcfg/get_hostname", "string", "debian"),
     d("netcfg/get_domain", "string", "localdomain"),
     d("hw-detect/load_firmware", "boolean", "false"),
-    // The netinst ISO carries only the base system; requested packages come from a mirror.
-    d("apt-setup/use_mirror", "boolean", "true"),
-    d("mirror/country", "string", "manual"),
-    d("mirror/http/hostname", "string", "deb.debian.org"),
-    d("mirror/http/directory", "string", "/debian"),
-    d("mirror/http/proxy", "string", ""),
+    ...preseedSource(request),
     d("apt-setup/disable-cdrom-entries", "boolean", "true"),
     d("passwd/root-login", "boolean", "true"),
     d("passwd/make-user", "boolean", "false"),

@@ -7,6 +7,7 @@ import { StepFailure } from "../steps/failure.js";
 import { errorText, exists } from "../steps/files.js";
 import { installLocal } from "../steps/install-local/index.js";
 import type { AcceleratorRequest } from "../steps/qemu/accelerator.js";
+import { localMirrorRoute } from "../steps/qemu/mirror-relay.js";
 import { remasterForPlan, writeAnswerVolume } from "../steps/remaster.js";
 import type { AnswerPlan, RefResolver } from "./answer-plan.js";
 import { resolveInputs } from "./resolve-inputs.js";
@@ -47,7 +48,7 @@ export async function runLocalBuild(opts: LocalBuildOptions): Promise<LocalBuild
   const steps = new StepRunner(onProgress);
   await ensureWritable(opts.outDir);
 
-  const { key, sourceSHA256, plan } = await resolveInputs(build, opts.refs);
+  const { key, sourceSHA256, plan } = await resolveInputs(build, opts.refs, localMirrorRoute);
   const published = await findPublished(opts.outDir, spec, key);
   if (published) {
     for (const name of stepNames) steps.skip(name, "up to date");
@@ -118,6 +119,7 @@ async function installFromIso(
         await installLocal({
           iso: unattended.iso,
           sideVolume,
+          mirror: spec.install.network?.mirror,
           disk,
           diskFormat: "qcow2",
           diskSizeBytes: parseQuantity(spec.install.diskSize),

@@ -1,7 +1,13 @@
 import { createHash } from "node:crypto";
 import type { RootfsBuild } from "../api/rootfsbuild.js";
 import { InstallerInputError } from "../installers/index.js";
-import { planAnswerFile, UnresolvedReference, type AnswerPlan, type RefResolver } from "./answer-plan.js";
+import {
+  planAnswerFile,
+  UnresolvedReference,
+  type AnswerPlan,
+  type MirrorRoute,
+  type RefResolver,
+} from "./answer-plan.js";
 import { buildKey } from "./build-key.js";
 import { expectedDigest } from "../steps/fetch/index.js";
 import { StepFailure } from "../steps/failure.js";
@@ -18,7 +24,11 @@ export interface BuildInputs {
  * Resolves the source digest (a literal, or the line of a checksum file), renders the answer file
  * and computes the build key. Sources without a checksum (insecureSkipChecksum) are identified by URL.
  */
-export async function resolveInputs(build: RootfsBuild, refs: RefResolver): Promise<BuildInputs> {
+export async function resolveInputs(
+  build: RootfsBuild,
+  refs: RefResolver,
+  route?: MirrorRoute,
+): Promise<BuildInputs> {
   const { spec } = build;
   const iso = spec.source.iso;
   const source = iso ?? spec.source.disk;
@@ -29,7 +39,7 @@ export async function resolveInputs(build: RootfsBuild, refs: RefResolver): Prom
     insecureSkipChecksum: iso?.insecureSkipChecksum,
   });
   const sourceSHA256 = digest ?? createHash("sha256").update(`url:${source.url}`).digest("hex");
-  const plan = iso ? await planOrFail(build, refs) : undefined;
+  const plan = iso ? await planOrFail(build, refs, route) : undefined;
   const key = buildKey({
     sourceSHA256,
     os: spec.os,
@@ -41,9 +51,9 @@ export async function resolveInputs(build: RootfsBuild, refs: RefResolver): Prom
   return { key, sourceSHA256, plan };
 }
 
-async function planOrFail(build: RootfsBuild, refs: RefResolver): Promise<AnswerPlan> {
+async function planOrFail(build: RootfsBuild, refs: RefResolver, route?: MirrorRoute): Promise<AnswerPlan> {
   try {
-    return await planAnswerFile(build.spec, refs);
+    return await planAnswerFile(build.spec, refs, route);
   } catch (err) {
     if (err instanceof InstallerInputError) throw new StepFailure(err.reason, err.message, { cause: err });
     if (err instanceof UnresolvedReference)
