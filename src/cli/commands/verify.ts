@@ -7,13 +7,15 @@ import { UsageError, type Command } from "../command.js";
 
 export const verifyCommand: Command = {
   name: "verify",
-  summary: "Boot a built rootfs's kernel with its cgz as initramfs and check its own shell and coreutils run",
-  usage: "rootfs verify DIR [--timeout SECONDS]   (DIR: a build's --out directory or its manifest.json)",
+  summary:
+    "Boot a built rootfs's kernel with its cgz as initramfs and check its own shell and coreutils run, or (--systemd) that it boots to multi-user.target with no failed unit",
+  usage:
+    "rootfs verify DIR [--systemd] [--timeout SECONDS]   (DIR: a build's --out directory or its manifest.json)",
   async run(args) {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
-      options: { timeout: { type: "string", default: "300" } },
+      options: { timeout: { type: "string", default: "300" }, systemd: { type: "boolean", default: false } },
     });
     const [target] = positionals;
     if (!target) throw new UsageError("DIR is required");
@@ -29,6 +31,7 @@ export const verifyCommand: Command = {
       kernel: path.join(root, kernel.location),
       cgz: path.join(root, cgz.location),
       arch: manifest.os.arch,
+      mode: values.systemd ? "systemd" : "shell",
       timeoutMs: Number(values.timeout) * 1000,
       onMessage: (text) => console.error(`[verify] ${text}`),
     });
