@@ -30,8 +30,12 @@ const causes: [string, string][] = [
     "the package mirror is unreachable, or it lacks the release or architecture; check spec.install.network.mirror",
   ],
   [
-    "Loading (?<component>\\S+) failed for unknown reasons|Failed to load installer component|missing-provide",
-    "debian-installer could not load an installer component ($<component>) from the mirror",
+    "error while loading shared libraries: (?<library>[^:\\s]+)",
+    "debian-installer could not load $<library>: the installer component (udeb) that provides it is missing from the mirror",
+  ],
+  [
+    "Loading (?<component>\\S+) failed for unknown reasons",
+    "debian-installer could not load the installer component $<component> from the mirror",
   ],
   [
     "No partitionable media|No root file system is defined|Failed to partition|partitioning failed|parted_server",
@@ -45,6 +49,18 @@ const causes: [string, string][] = [
 
 export const debianInstallerFailures: FailureSignature[] = [
   ...causes.map(([pattern, reason]) => ({ pattern, reason })),
+  // From the installer's syslog, which the preseed copies to the console (error lines only).
+  {
+    pattern: "Configuring '(?<component>[^']+)' failed",
+    reason: "the installer component $<component> failed",
+    refinable: true,
+  },
+  // At priority=critical, debian-installer is back at its main menu only after a step failed.
+  {
+    pattern: "^\\s*\\[!!?\\] Debian installer main menu",
+    reason: "an install step failed and debian-installer went back to its main menu",
+    refinable: true,
+  },
   {
     pattern: "Installation step failed|An installation step failed",
     reason: "a debian-installer step failed",
@@ -63,6 +79,8 @@ export const debianInstallerProgress: ProgressPattern[] = [
   { pattern: "Creating \\S+ file system", stage: "storage" },
   { pattern: literal("Installing the base system"), stage: "packages" },
   { pattern: "Retrieving file (?<done>\\d+) of (?<total>\\d+)", stage: "packages" },
+  // anna loading installer components from the mirror.
+  { pattern: "^Retrieving [a-z0-9][a-z0-9.+-]+$", stage: "packages" },
   { pattern: literal("Select and install software"), stage: "packages" },
   { pattern: "Install(ing)? (the )?GRUB", stage: "bootloader" },
   { pattern: literal("Finishing the installation"), stage: "configuration" },

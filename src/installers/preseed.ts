@@ -18,6 +18,12 @@ import type { AnswerFileRequest } from "./request.js";
 
 const lateCommand = "preseed/late_command";
 
+// debian-installer shows its dialogs on the console, but a component that fails without one (a library
+// missing from the mirror, a crashing step) says so only in its syslog: copy that log's error lines to
+// the console, where the build reads them. In the background, detached from preseed's output capture.
+const installerErrorsToConsole =
+  "(tail -f /var/log/syslog 2>/dev/null | grep -iE 'error|fail' >/dev/console 2>&1) </dev/null >/dev/null 2>&1 &";
+
 export function preseedFor(profile: PreseedProfile, request: AnswerFileRequest): string {
   checkNoSelinux(request);
   if (request.userAnswerFile !== undefined) return completeUserPreseed(request.userAnswerFile);
@@ -37,6 +43,7 @@ function generatedPreseed(profile: PreseedProfile, request: AnswerFileRequest): 
   const locked = root.kind === "locked";
   const packages = checkedPackages(request, "no-groups");
   return [
+    d("preseed/early_command", "string", installerErrorsToConsole),
     d("debian-installer/locale", "string", checkedLocale(request)),
     d("keyboard-configuration/xkb-keymap", "select", "us"),
     d("netcfg/get_hostname", "string", "debian"),

@@ -6,6 +6,7 @@ import { optionValue } from "./machine-args.js";
 // restrict=on, so the guest reaches nothing outside (no DNS, no other host, no host port), except one
 // guest-side address that qemu forwards to the mirror. Each connection the guest opens there starts our
 // relay (relay-connection.ts) with the connection as its stdin and stdout: qemu's guestfwd "-cmd:" form.
+// The relay names the mirror by its own host in the requests (host-header.ts), for name-based hosting.
 // Its "tcp:HOST:PORT" form connects once, when the VM starts, and serves only that first connection.
 
 /** Where the guest finds the mirror: an unused address of qemu's 10.0.2.0/24 user network. */
@@ -14,11 +15,12 @@ export const guestMirrorAddress = "10.0.2.100";
 const relayScript = fileURLToPath(new URL("./relay-connection.js", import.meta.url));
 
 interface MirrorTarget {
+  url: URL;
   host: string;
   port: number;
 }
 
-function targetOf(specUrl: string): MirrorTarget & { url: URL } {
+function targetOf(specUrl: string): MirrorTarget {
   const url = new URL(specUrl);
   if (url.protocol !== "http:") {
     throw new StepFailure(
@@ -38,8 +40,8 @@ export function localMirrorRoute(specUrl: string): string {
 
 /** qemu arguments for a VM that reaches the mirror at `specUrl`, and nothing else. */
 export function mirrorNicArgs(specUrl: string): string[] {
-  const { host, port } = targetOf(specUrl);
-  const command = [process.execPath, relayScript, host, String(port)].map(shellQuoted).join(" ");
+  const { url, host, port } = targetOf(specUrl);
+  const command = [process.execPath, relayScript, host, String(port), url.host].map(shellQuoted).join(" ");
   return [
     "-nic",
     `user,model=virtio-net-pci,restrict=on,guestfwd=tcp:${guestMirrorAddress}:${port}-cmd:${optionValue(command)}`,
