@@ -20,9 +20,11 @@ const lateCommand = "preseed/late_command";
 
 // debian-installer shows its dialogs on the console, but a component that fails without one (a library
 // missing from the mirror, a crashing step) says so only in its syslog: copy that log's error lines to
-// the console, where the build reads them. In the background, detached from preseed's output capture.
+// the console, where the build reads them. In the background, with every inherited descriptor closed:
+// early_command runs under debconf, which waits for its pipes (3 and up) to close, so a background job
+// holding one hangs the installer.
 const installerErrorsToConsole =
-  "(tail -f /var/log/syslog 2>/dev/null | grep -iE 'error|fail' >/dev/console 2>&1) </dev/null >/dev/null 2>&1 &";
+  "(tail -f /var/log/syslog | grep -iE 'error|fail' >/dev/console) </dev/null >/dev/null 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &";
 
 export function preseedFor(profile: PreseedProfile, request: AnswerFileRequest): string {
   checkNoSelinux(request);
