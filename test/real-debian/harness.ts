@@ -71,12 +71,17 @@ export function rootfsCli(args: string[]): Promise<CliRun> {
   });
 }
 
-/** When each step's first line arrived, in seconds: the phase timings the README's table reports. */
-export function phaseStarts(run: CliRun): Record<string, number> {
+/**
+ * When each step's first line arrived, and each of `marks` first matched a line, in seconds: the phase
+ * timings the report's table gives.
+ */
+export function phaseStarts(run: CliRun, marks: Record<string, RegExp> = {}): Record<string, number> {
   const starts: Record<string, number> = {};
   for (const { at, text } of run.lines) {
     const step = /^\[(\w+)\]/.exec(text)?.[1];
-    if (step !== undefined && !(step in starts)) starts[step] = Math.round(at / 1000);
+    const names = [step, ...Object.keys(marks).filter((name) => marks[name]?.test(text))];
+    for (const name of names)
+      if (name !== undefined && !(name in starts)) starts[name] = Math.round(at / 1000);
   }
   return { ...starts, end: Math.round(run.durationMs / 1000) };
 }

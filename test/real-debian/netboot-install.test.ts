@@ -63,7 +63,8 @@ describe(
         "--accel",
         accel,
       ]);
-      console.error(`Phase starts (s): ${JSON.stringify(phaseStarts(run))}`);
+      const marks = { components: /Retrieving [a-z0-9]/, failed: /Installer failed/ };
+      console.error(`Phase starts (s): ${JSON.stringify(phaseStarts(run, marks))}`);
 
       // The preseed was read from the initrd (no question was asked before the network), the network came up
       // through the relay, and the mirror the preseed names served its lists and installer components.
