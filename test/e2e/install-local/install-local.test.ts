@@ -115,7 +115,7 @@ describe("installLocal with a scenario ISO", { skip }, () => {
         assert.equal(err.reason, "InstallFailed");
         assert.match(
           err.message,
-          /^Installer failed: anaconda crashed with a Python traceback; matching console/,
+          /^Installer failed: anaconda crashed with a Python traceback; the console showed:/,
         );
         assert.match(
           err.message,
