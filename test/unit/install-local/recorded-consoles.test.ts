@@ -45,6 +45,11 @@ describe("recorded debian-installer consoles end in their specific reason", () =
       reason: /asks for name servers: DHCP gave none and the preseed does not answer netcfg\/get_nameservers/,
       shown: ["[!!] Configure the network", "Name server addresses:"],
     },
+    {
+      file: "back-at-main-menu.log",
+      reason: /an install step failed and debian-installer went back to its main menu/,
+      shown: ["Starting up the partitioner", "[!!] Debian installer main menu"],
+    },
   ];
   for (const { file, reason, shown } of cases) {
     test(file, () => {
