@@ -2,6 +2,7 @@ import type { RootfsBuild } from "../../src/api/rootfsbuild.js";
 import type { Artifact } from "../../src/api/common.js";
 import type { RootfsImage } from "../../src/api/rootfsimage.js";
 import type { ArtifactCleanup, BackendState, BuildBackend, BuildRun } from "../../src/controller/backend.js";
+import type { ResolvedStorage } from "../../src/controller/manifests/storage.js";
 
 /**
  * A backend whose state per build key the test sets, standing in for Jobs and VMs when the test is
@@ -13,6 +14,8 @@ export class ScriptedBackend implements BuildBackend {
   readonly cleaned: string[] = [];
   /** Artifact locations the reconciler asked to delete, per pruned catalog entry. */
   readonly deletedArtifacts = new Map<string, string[]>();
+  /** Storage PVCs (namespace/claim) that do not exist: builds publishing there wait. */
+  readonly missingClaims = new Set<string>();
   private readonly states = new Map<string, BackendState>();
 
   set(key: string, state: BackendState): void {
@@ -20,15 +23,24 @@ export class ScriptedBackend implements BuildBackend {
   }
 
   advance(run: BuildRun): Promise<BackendState> {
-    this.advanced.push({ build: run.build.metadata.name, key: run.key });
+    this.advanced.push({ build: run.build.metadata.name, key: run.inputs.key });
     return Promise.resolve(
-      this.states.get(run.key) ?? { kind: "running", step: "fetch", message: "Fetching" },
+      this.states.get(run.inputs.key) ?? { kind: "running", step: "fetch", message: "Fetching" },
     );
   }
 
   cleanup(build: RootfsBuild): Promise<void> {
     this.cleaned.push(build.metadata.name);
     return Promise.resolve();
+  }
+
+  storageOf(build: RootfsBuild): ResolvedStorage {
+    return build.spec.storage ?? { pvc: { claimName: "rootfs-artifacts", subPath: "" } };
+  }
+
+  storageMissing(build: RootfsBuild, storage: ResolvedStorage): Promise<string | undefined> {
+    const claim = `${build.metadata.namespace}/${storage.pvc?.claimName}`;
+    return Promise.resolve(this.missingClaims.has(claim) ? `Waiting for PersistentVolumeClaim ${claim}` : undefined);
   }
 
   deleteFiles(image: RootfsImage, artifacts: Artifact[]): Promise<ArtifactCleanup> {

@@ -8,9 +8,9 @@ import {
   type Volume,
 } from "../../k8s/kubevirt.js";
 import type { BuildContext } from "./build-context.js";
-import { allChildNames } from "./child-names.js";
+import { allChildNames, answerSecretName } from "./child-names.js";
 import type { ChildMeta } from "./core-types.js";
-import { buildChildMeta } from "./object-meta.js";
+import { buildChildMeta, type OwnerObject } from "./object-meta.js";
 
 export type InstallVirtualMachine = VirtualMachine & {
   apiVersion: typeof KUBEVIRT_API_VERSION;
@@ -24,7 +24,7 @@ export type InstallVirtualMachine = VirtualMachine & {
  * when done. With spec.install.network it gets the pod network (masquerade), labelled so that a
  * NetworkPolicy lets it reach the mirror only (docs/network-installs.md).
  */
-export function installVm(ctx: BuildContext): InstallVirtualMachine {
+export function installVm(ctx: BuildContext, targetDiskPvc: OwnerObject): InstallVirtualMachine {
   const names = allChildNames(ctx);
   const { arch } = ctx.build.spec.os;
   const { cpu, memory } = ctx.build.spec.install.vm;
@@ -45,7 +45,7 @@ export function installVm(ctx: BuildContext): InstallVirtualMachine {
     disks.push({ name: "answers", cdrom: { bus: cdromBus, readonly: true } });
     volumes.push({
       name: "answers",
-      secret: { secretName: names.answerSecret, volumeLabel: answer.label },
+      secret: { secretName: answerSecretName(ctx, targetDiskPvc), volumeLabel: answer.label },
     });
   }
 

@@ -109,6 +109,8 @@ export async function contextFor(
     key: opts.key ?? buildKey,
     isoKey: opts.isoKey ?? isoKey,
     sourceSHA256: "f".repeat(64),
+    sourceURL: "https://repo.example/os.iso",
+    pinnedChecksum: `sha256:${"f".repeat(64)}`,
     plan: await planAnswerFile(build.spec, stubRefs),
     config: opts.config ?? operatorConfig({ storageClassName: "fast-local" }),
   };

@@ -1,12 +1,19 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { allChildNames, installVm } from "../../../src/controller/manifests/index.js";
+import {
+  allChildNames,
+  installVm as installVmFor,
+  type BuildContext,
+} from "../../../src/controller/manifests/index.js";
+import { allNames, createdDisk } from "./all-children.js";
 import { buildNamed, contextFor, distroCases, operatorConfig, set } from "./fixtures.js";
 
 const expectedByArch = {
   x86_64: { cdromBus: "sata", bootloader: { bios: {} }, architecture: "amd64" },
   aarch64: { cdromBus: "scsi", bootloader: { efi: { secureBoot: false } }, architecture: "arm64" },
 } as const;
+
+const installVm = (ctx: BuildContext) => installVmFor(ctx, createdDisk(ctx));
 
 describe("install VirtualMachine", () => {
   for (const distro of distroCases) {
@@ -55,7 +62,7 @@ describe("install VirtualMachine", () => {
           });
           assert.deepEqual(answerVolume, {
             name: "answers",
-            secret: { secretName: allChildNames(ctx).answerSecret, volumeLabel: distro.sideVolume },
+            secret: { secretName: allNames(ctx).answerSecret, volumeLabel: distro.sideVolume },
           });
         },
       );

@@ -33,7 +33,7 @@ const rows: Row[] = [
     name: "the target disk exists: the answer Secret it owns, then the VM",
     snap: (f) => ({ ...installing(f), vm: undefined }),
     state: "running install",
-    actions: ["create Secret table-answer", "create VirtualMachine table-install"],
+    actions: ["create Secret table-answer-uidtable", "create VirtualMachine table-install"],
   },
   {
     name: "the VM runs: Installing",
