@@ -92,6 +92,32 @@ const answerFile = withRules(
   ],
 );
 
+const installNetwork = withRules(
+  z
+    .strictObject({
+      mirror: httpUrl(
+        "The one package mirror the install VM may reach, as this machine (local builds) or the pod network (cluster builds) reaches it: a Debian or Ubuntu archive root (http://host/debian), or an anaconda installation tree (the BaseOS URL).",
+      ),
+      insecureSkipSignature: z
+        .boolean()
+        .default(false)
+        .describe(
+          "Accept a mirror whose package lists are not signed with the distribution's keys (a local test mirror). Debian only.",
+        ),
+    })
+    .describe(
+      "Install from a network mirror instead of the ISO. The install VM gets a network that reaches this mirror and nothing else; without it the install is offline and takes every package from the ISO.",
+    ),
+  [
+    {
+      rule: "!self.mirror.startsWith('file:')",
+      message: "the install VM cannot read file:// URLs; serve the mirror over http or https",
+      fieldPath: ".mirror",
+      holds: (n) => !n.mirror.startsWith("file:"),
+    },
+  ],
+);
+
 const install = z
   .strictObject({
     packages: z
@@ -124,6 +150,7 @@ const install = z
       .enum(["ext4", "xfs"])
       .default("ext4")
       .describe("Filesystem of the installed root partition."),
+    network: installNetwork.optional(),
     diskSize: quantity("Size of the blank disk the installer installs onto.", "2Gi").default("20Gi"),
     timeout: duration("Longest the install may run before the VM is stopped and the build fails.").default(
       "2h",

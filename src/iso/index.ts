@@ -14,3 +14,5 @@ export type { IsoFile, RemasterOptions, RemasterResult } from "./remaster.js";
 export { remasterIso } from "./remaster.js";
 export type { SideVolumeOptions } from "./side-volume.js";
 export { writeSideVolume } from "./side-volume.js";
+export { initrdsIn, probeInstallMedium, type InstallMedium } from "./install-medium.js";
+export { extractFromIso } from "./xorriso.js";

@@ -7,6 +7,7 @@ import { StepFailure } from "../steps/failure.js";
 import { errorText, exists } from "../steps/files.js";
 import { installLocal } from "../steps/install-local/index.js";
 import type { AcceleratorRequest } from "../steps/qemu/accelerator.js";
+import { localMirrorRoute } from "../steps/qemu/mirror-relay.js";
 import { remasterForPlan, writeAnswerVolume } from "../steps/remaster.js";
 import type { AnswerPlan, RefResolver } from "./answer-plan.js";
 import { resolveInputs, type BuildInputs } from "./resolve-inputs.js";
@@ -59,7 +60,7 @@ export async function runLocalBuild(opts: LocalBuildOptions): Promise<LocalBuild
   await ensureWritable(opts.outDir);
 
   const policy = opts.policy ?? trustingPolicy;
-  const inputs = opts.inputs ?? (await resolveInputs(build, opts.refs, { policy }));
+  const inputs = opts.inputs ?? (await resolveInputs(build, opts.refs, { policy, route: localMirrorRoute }));
   const { key, sourceSHA256, plan } = inputs;
   const published = await findPublished(opts.outDir, spec, key, opts.containedIn);
   if (published) {
@@ -130,6 +131,7 @@ async function installFromIso(
         await installLocal({
           iso: unattended.iso,
           sideVolume,
+          mirror: spec.install.network?.mirror,
           disk,
           diskFormat: "qcow2",
           diskSizeBytes: parseQuantity(spec.install.diskSize),

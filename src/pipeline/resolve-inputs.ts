@@ -1,7 +1,13 @@
 import { createHash } from "node:crypto";
 import type { RootfsBuild } from "../api/rootfsbuild.js";
 import { InstallerInputError } from "../installers/index.js";
-import { planAnswerFile, UnresolvedReference, type AnswerPlan, type RefResolver } from "./answer-plan.js";
+import {
+  planAnswerFile,
+  UnresolvedReference,
+  type AnswerPlan,
+  type MirrorRoute,
+  type RefResolver,
+} from "./answer-plan.js";
 import { buildKey } from "./build-key.js";
 import { checkUrl, expectedDigest, trustingPolicy, type SourcePolicy } from "../steps/fetch/index.js";
 import { StepFailure } from "../steps/failure.js";
@@ -29,6 +35,8 @@ export interface ResolveOptions {
    * the checksum file is not read again.
    */
   pinnedSHA256?: string;
+  /** How the install VM reaches spec.install.network.mirror (default: as written, from a pod network). */
+  route?: MirrorRoute;
 }
 
 /**
@@ -55,7 +63,7 @@ export async function resolveInputs(
     { policy: opts.policy, maxRedirects: 5, stallTimeoutMs: 30_000 },
   );
   const sourceSHA256 = digest ?? createHash("sha256").update(`url:${source.url}`).digest("hex");
-  const plan = iso ? await planOrFail(build, refs) : undefined;
+  const plan = iso ? await planOrFail(build, refs, opts.route) : undefined;
   const key = buildKey({
     sourceSHA256,
     os: spec.os,
@@ -73,9 +81,9 @@ export async function resolveInputs(
   };
 }
 
-async function planOrFail(build: RootfsBuild, refs: RefResolver): Promise<AnswerPlan> {
+async function planOrFail(build: RootfsBuild, refs: RefResolver, route?: MirrorRoute): Promise<AnswerPlan> {
   try {
-    return await planAnswerFile(build.spec, refs);
+    return await planAnswerFile(build.spec, refs, route);
   } catch (err) {
     if (err instanceof InstallerInputError) throw new StepFailure(err.reason, err.message, { cause: err });
     if (err instanceof UnresolvedReference)

@@ -2,6 +2,7 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import path from "node:path";
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -78,5 +79,23 @@ export function serveFiles(files: Record<string, string>): Handler {
       });
       createReadStream(file, { start }).pipe(res);
     });
+  };
+}
+
+/** Serves the files under `root` (a directory), with Range support; 404 for anything else. */
+export function serveDirectory(root: string): Handler {
+  const base = path.resolve(root);
+  return (req, res) => {
+    const urlPath = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
+    const file = path.resolve(base, `.${urlPath}`);
+    const inside = file.startsWith(`${base}${path.sep}`);
+    void stat(file)
+      .then((info) =>
+        inside && info.isFile() ? serveFiles({ [req.url ?? ""]: file })(req, res) : notFound(),
+      )
+      .catch(notFound);
+    function notFound() {
+      res.writeHead(404).end("not found");
+    }
   };
 }

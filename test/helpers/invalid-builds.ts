@@ -116,6 +116,11 @@ export const invalidBuilds: InvalidCase[] = [
     field: "spec.install.answerFile.fragments",
   },
   {
+    why: "install mirror the VM cannot read",
+    build: rootfsBuild("file-mirror", set("spec.install.network", { mirror: "file:///srv/debian" })),
+    field: "spec.install.network.mirror",
+  },
+  {
     why: "S3 with a bucket name S3 refuses",
     build: rootfsBuild("s3-bad-bucket", set("spec.storage.s3", { ...s3, bucket: "Bad_Bucket" })),
     field: "spec.storage.s3.bucket",

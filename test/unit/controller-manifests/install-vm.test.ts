@@ -90,6 +90,16 @@ describe("install VirtualMachine", () => {
     });
   }
 
+  test("with spec.install.network, the pod network and the label a NetworkPolicy selects", async () => {
+    const build = buildNamed("net", set("spec.install.network", { mirror: "http://10.1.2.3/debian" }));
+    const vm = installVm(await contextFor(build));
+    const spec = vm.spec.template.spec;
+    assert.deepEqual(spec?.networks, [{ name: "mirror", pod: {} }]);
+    assert.deepEqual(spec?.domain.devices.interfaces, [{ name: "mirror", masquerade: {} }]);
+    assert.equal(vm.spec.template.metadata?.labels?.["rootfs.dev/install-network"], "mirror");
+    assert.equal(vm.metadata.labels?.["rootfs.dev/install-network"], undefined, "only the VMI's Pod");
+  });
+
   test("CPU and memory come from spec.install.vm", async () => {
     const build = buildNamed("sized", set("spec.install.vm", { cpu: 6, memory: "12Gi" }));
     const vm = installVm(await contextFor(build));
