@@ -1,11 +1,13 @@
 import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { canonicalJson } from "../pipeline/build-key.js";
 import type { AnswerPlan } from "../pipeline/answer-plan.js";
 import { bootArgsOf } from "../pipeline/answer-plan.js";
 import type { ProgressListener } from "../pipeline/progress.js";
 import {
+  mediaFacts,
   probeIso,
   remasterIso,
   SERIAL_CONSOLES,
@@ -15,6 +17,7 @@ import {
 import { toolVersion } from "../version.js";
 import { StepFailure } from "./failure.js";
 import { errorText, exists } from "./files.js";
+import { checkMedia } from "./media-check.js";
 
 export interface UnattendedIso {
   /** The remastered ISO: depends only on the source ISO and the profile, unless the answer is embedded. */
@@ -43,9 +46,7 @@ export async function remasterForPlan(
   } & RemasterTarget,
 ): Promise<UnattendedIso> {
   const { plan } = opts;
-  const volumeId = await probeIso(opts.sourceIso)
-    .then((layout) => layout.volumeId)
-    .catch(unsupported);
+  const volumeId = await inspect(opts.sourceIso, plan);
   const kernelArgs = bootArgsOf(plan, volumeId).add;
   const embedded = plan.volume.kind === "embedded" ? plan.answerFile.files : [];
   const key = createHash("sha256")
@@ -74,6 +75,21 @@ export async function remasterForPlan(
   } finally {
     await rm(work, { recursive: true, force: true });
   }
+}
+
+/**
+ * The ISO's volume label, once it is known to install the plan's distribution: a live image, another
+ * family's installer or an image without its kernel is refused (UnsupportedMedia) before anything is written.
+ */
+async function inspect(iso: string, plan: AnswerPlan): Promise<string> {
+  const layout = await probeIso(iso).catch(unsupported);
+  const work = await mkdtemp(path.join(tmpdir(), "rootfs-media-"));
+  try {
+    checkMedia(iso, await mediaFacts(iso, layout, work).catch(unsupported), plan.profile);
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+  return layout.volumeId;
 }
 
 /** Writes the side volume carrying the answer file, or returns undefined when the answer is embedded. */
