@@ -45,11 +45,15 @@ export function classifyMedia(facts: MediaFacts): MediaKind {
   const liveArg = arg(facts, /^(root=live:|rd\.live\.image$)/);
   const liveOs = has(facts, /^LiveOS\/squashfs\.img$/i);
   if (liveArg || liveOs) {
-    const evidence = [liveArg && `boot argument ${liveArg}`, liveOs && `${liveOs} without an installer stage2 (inst.stage2=)`];
+    const evidence = [
+      liveArg && `boot argument ${liveArg}`,
+      liveOs && `${liveOs} without an installer stage2 (inst.stage2=)`,
+    ];
     return { kind: "live", family: "anaconda", evidence: evidence.filter(Boolean).join(", ") };
   }
   const debianLive = arg(facts, /^boot=live$/);
-  if (debianLive) return { kind: "live", family: "debian-installer", evidence: `boot argument ${debianLive}` };
+  if (debianLive)
+    return { kind: "live", family: "debian-installer", evidence: `boot argument ${debianLive}` };
   const di = has(facts, /^install(\.[a-z0-9]+)?\/vmlinuz$/i);
   if (di) return { kind: "installer", family: "debian-installer", evidence: di };
   const casper = has(facts, /^casper\/(hwe-)?vmlinuz$/i);
