@@ -7,7 +7,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, describe, test } from "node:test";
 import { stringify } from "yaml";
-import { rootfsBuild, set, withDistro, type Manifest } from "../../helpers/builds.js";
+import { rootfsBuild, set, withDistro } from "../../helpers/builds.js";
 import { invalidBuilds } from "../../helpers/invalid-builds.js";
 import { repoRoot } from "../../helpers/paths.js";
 
@@ -72,7 +72,7 @@ describe("rootfs validate", () => {
 
   test("refuses every build the apiserver refuses, naming the same field", () => {
     for (const { why, build, field } of invalidBuilds) {
-      const { status, output } = validate(build.metadata.name.toLowerCase().slice(0, 40), build as Manifest);
+      const { status, output } = validate(build.metadata.name.toLowerCase().slice(0, 40), build);
       assert.equal(status, 1, `${why}: ${output}`);
       assert.ok(output.includes(`- ${field}`), `${why}: ${field} not named in\n${output}`);
     }
