@@ -27,6 +27,8 @@ export const failureReasons = {
   ChecksumMismatch:
     "The downloaded ISO does not match the sha256 the build resolved when it started (the literal checksum, or the checksum file as first read).",
   UnsupportedISO: "The ISO's boot layout is not one the remaster step knows.",
+  UnsupportedMedia:
+    "The ISO cannot install spec.os: a live image, another distribution's installer, or no kernel to boot; the message names the image to use.",
   InstallFailed: "The installer reported an error; the message holds the matching console lines.",
   InstallTimeout: "The install ran longer than spec.install.timeout.",
   ExtractFailed: "The installed disk could not be inspected or extracted.",

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { editions } from "../sources/editions.js";
 import { withRules } from "./cel.js";
 import {
   configMapKeyRef,
@@ -12,6 +13,7 @@ import {
   secretKeyRef,
   sha256Digest,
 } from "./common.js";
+import { officialSourceRules, releaseRules } from "./release-rules.js";
 
 const isoSource = withRules(
   z
@@ -54,15 +56,41 @@ const diskSource = z
   })
   .describe("An existing installed disk image: the build extracts it without installing.");
 
+const officialSource = z
+  .strictObject({
+    edition: z
+      .enum(editions)
+      .optional()
+      .describe(
+        "Which image: dvd, everything, netinst, minimal or live-server, as the distribution publishes them (rootfs sources lists them); default: the distribution's first.",
+      ),
+    mirror: httpUrl(
+      "A site mirror that replaces the official root URL (rootfs sources shows it) and keeps the tree below it.",
+    ).optional(),
+    daily: z
+      .boolean()
+      .optional()
+      .describe("The newest daily build instead of the release (openEuler); follow it with spec.refresh."),
+  })
+  .describe(
+    "The distribution's own ISO for spec.os, found without a URL: the operator resolves it to the ISO's URL and its checksum file.",
+  );
+
 export const source = withRules(
   z
-    .strictObject({ iso: isoSource.optional(), disk: diskSource.optional() })
-    .describe("What to build from: an installer ISO, or an existing disk image."),
+    .strictObject({
+      iso: isoSource.optional(),
+      disk: diskSource.optional(),
+      official: officialSource.optional(),
+    })
+    .describe(
+      "What to build from: an installer ISO by URL, the distribution's official ISO, or an existing disk image.",
+    ),
   [
     {
-      rule: "has(self.iso) != has(self.disk)",
-      message: "set exactly one of iso and disk",
-      holds: (s) => (s.iso === undefined) !== (s.disk === undefined),
+      rule: "[has(self.iso), has(self.disk), has(self.official)].filter(x, x).size() == 1",
+      message: "set exactly one of iso, official and disk",
+      holds: (s) => [s.iso, s.disk, s.official].filter((x) => x !== undefined).length === 1,
     },
   ],
 );
@@ -293,7 +321,7 @@ export const rootfsBuildSpec = withRules(
   z
     .strictObject({
       source,
-      os: osIdentity.describe("The operating system the ISO installs."),
+      os: withRules(osIdentity, releaseRules).describe("The operating system the ISO installs."),
       install: install.prefault({}),
       outputs: outputs.prefault({}),
       storage: storage.optional(),
@@ -307,11 +335,13 @@ export const rootfsBuildSpec = withRules(
     ),
   [
     {
-      rule: "!has(self.refresh) || (has(self.source.iso) && has(self.source.iso.checksumURL))",
-      message: "refresh needs source.iso.checksumURL: a literal checksum never changes",
+      rule: "!has(self.refresh) || has(self.source.official) || (has(self.source.iso) && has(self.source.iso.checksumURL))",
+      message: "refresh needs source.iso.checksumURL or source.official: a literal checksum never changes",
       fieldPath: ".refresh",
-      holds: (s) => s.refresh === undefined || s.source.iso?.checksumURL !== undefined,
+      holds: (s) =>
+        s.refresh === undefined || s.source.official !== undefined || s.source.iso?.checksumURL !== undefined,
     },
+    ...officialSourceRules,
     {
       rule: "!has(self.refresh) || !has(self.catalogName)",
       message: "refresh publishes one catalog entry per ISO, so it cannot use one fixed catalogName",

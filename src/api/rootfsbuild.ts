@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { artifacts, conditions, sha256Digest, sha256Hex } from "./common.js";
+import { artifacts, conditions, dnsSubdomain, sha256Digest, sha256Hex } from "./common.js";
 import { apiVersion } from "./group.js";
 import { phases } from "./reasons.js";
 import { rootfsBuildSpec } from "./rootfsbuild-spec.js";
@@ -79,10 +79,21 @@ export const objectMeta = z.object({
   creationTimestamp: z.string().optional(),
 });
 
+/**
+ * A build's name reaches child names, label values and the catalog; 63 characters (a DNS label's length)
+ * keep every one of them readable. The apiserver checks the same (crd.ts, nameRule).
+ */
+export const maxBuildNameLength = 63;
+
 export const rootfsBuild = z.object({
   apiVersion: z.literal(apiVersion),
   kind: z.literal("RootfsBuild"),
-  metadata: objectMeta,
+  metadata: objectMeta.extend({
+    name: dnsSubdomain("Name of the build.").max(
+      maxBuildNameLength,
+      `must be at most ${maxBuildNameLength} characters`,
+    ),
+  }),
   spec: rootfsBuildSpec,
   status: rootfsBuildStatus.optional(),
 });

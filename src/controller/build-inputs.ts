@@ -2,7 +2,8 @@ import type { FailureReason } from "../api/reasons.js";
 import type { RootfsBuild, RootfsBuildStatus } from "../api/rootfsbuild.js";
 import type { RefResolver } from "../pipeline/answer-plan.js";
 import { resolveInputs, type BuildInputs } from "../pipeline/resolve-inputs.js";
-import type { SourcePolicy } from "../steps/fetch/index.js";
+import { resolveBuildSource } from "../sources/index.js";
+import { textReader, type SourcePolicy } from "../steps/fetch/index.js";
 import { StepFailure } from "../steps/failure.js";
 
 /** What the gather step learnt about a build's inputs. */
@@ -46,7 +47,8 @@ export class BuildInputsCache {
       return { kind: "resolved", inputs: cached.inputs };
     const pinned = mode === "recorded" ? draft.status.source?.checksum?.replace(/^sha256:/, "") : undefined;
     try {
-      const inputs = await resolveInputs(draft, this.refsFor(draft.metadata.namespace ?? ""), {
+      const build = await this.withIsoSource(draft, mode);
+      const inputs = await resolveInputs(build, this.refsFor(draft.metadata.namespace ?? ""), {
         policy: this.policy,
         pinnedSHA256: pinned,
       });
@@ -58,6 +60,20 @@ export class BuildInputsCache {
       if (err.reason === "DownloadFailed") return { kind: "unavailable", message: err.message };
       return { kind: "failed", reason: err.reason, message: err.message };
     }
+  }
+
+  /**
+   * The build with spec.source.official replaced by the ISO it names. The listings are read when the
+   * inputs are, and the URL found then is recorded (status.source): later passes use it, not a newer one.
+   */
+  private async withIsoSource(draft: Draft, mode: "fetch" | "recorded"): Promise<RootfsBuild> {
+    if (draft.spec.source.official === undefined) return draft;
+    const recorded = draft.status.source;
+    if (mode === "recorded" && recorded?.url && recorded.checksum) {
+      const iso = { url: recorded.url, checksum: recorded.checksum };
+      return { ...draft, spec: { ...draft.spec, source: { iso } } };
+    }
+    return (await resolveBuildSource(draft, textReader(this.policy))).build;
   }
 
   forget(uid: string): void {

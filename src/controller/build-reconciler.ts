@@ -19,12 +19,13 @@ import { decideBuild, waitingForHolder, type BuildDecision, type BuildObservatio
 import { BuildInputsCache } from "./build-inputs.js";
 import { holderAlive, observeBuild, type ObserveBuildDeps } from "./build-observe.js";
 import { publishImage } from "./build-publish.js";
+import { buildKeyLabel, buildKeyLabelValue, findUsableImage } from "./catalog.js";
 import { holderOf, type ClaimTarget, type KeyClaims } from "./claim.js";
 import { sourcePolicyOf, type OperatorConfig } from "./config.js";
 import type { ResolvedStorage } from "./manifests/storage.js";
 import type { OperatorMetrics } from "./metrics.js";
 import { pruneCatalog, type PruneDeps } from "./prune.js";
-import { cleanupFinalizer, rootfsBuildRef } from "./resources.js";
+import { cleanupFinalizer, rootfsBuildRef, rootfsImageRef } from "./resources.js";
 import {
   markFailed,
   markSucceeded,
@@ -161,6 +162,8 @@ export class BuildReconciler implements Reconciler {
     const { inputs, storage, scope } = decision;
     const target: ClaimTarget = { key: inputs.key, scope };
     if (decision.claim === "take") {
+      const published = await this.liveCatalogEntry(draft, inputs.key);
+      if (published) return this.succeedFromCatalog(draft, published, ctx, now);
       const claim = await this.takeClaim(draft, target);
       if (claim.state === "held") {
         setPending(draft, waitingForHolder(claim.holder, draft.metadata.namespace ?? ""), now);
@@ -175,10 +178,9 @@ export class BuildReconciler implements Reconciler {
       if (decision.claim === "renew" && !state.waiting) await this.takeClaim(draft, target);
       return requeueAfter(this.deps.backend.pollIntervalMs);
     }
-    // The claim goes before the status says the build is done: a pass that throws still writes its
-    // status, and a finished build never looks again, so a claim left then would stall its key.
-    await this.deps.claims.release(target, holderOf(draft));
     if (state.kind === "failed") {
+      // The claim goes before the status says the build failed: a failed build never looks again.
+      await this.deps.claims.release(target, holderOf(draft));
       this.fail(draft, state.reason, state.message, now);
       return undefined;
     }
@@ -198,6 +200,9 @@ export class BuildReconciler implements Reconciler {
       scope: decision.scope,
       outcome: state,
     });
+    // The claim goes once the entry exists (or never will), and before the status says the build is
+    // done: a pass that dies before publishing still holds the key, so no twin builds it meanwhile.
+    await this.deps.claims.release({ key: decision.inputs.key, scope: decision.scope }, holderOf(draft));
     if (published.kind === "refused") {
       this.fail(draft, published.reason, published.message, now);
       return undefined;
@@ -238,6 +243,17 @@ export class BuildReconciler implements Reconciler {
     );
     if (!ours) this.deps.metrics.catalogHits.inc();
     return undefined;
+  }
+
+  /**
+   * The catalog entry of `key` this build may use, read from the apiserver: a holder that just finished
+   * may have published it (and released its claim) before the image informer shows it, and taking the
+   * claim then would build the key twice. Read only before taking a claim, which is rare.
+   */
+  private async liveCatalogEntry(draft: Draft, key: string): Promise<RootfsImage | undefined> {
+    const labelSelector = `${buildKeyLabel}=${buildKeyLabelValue(key)}`;
+    const { items } = await this.deps.client.list<RootfsImage>(rootfsImageRef, { labelSelector });
+    return findUsableImage(items, key, draft.metadata.namespace ?? "", this.deps.config);
   }
 
   /** Releases this build's claim of `key` in whichever scope it holds it. */

@@ -9,6 +9,7 @@ export { bootLayoutOf, parseXorrisoListing } from "./iso-layout.js";
 export { patchGrubConfig } from "./patch-grub.js";
 export type { IsolinuxFile } from "./patch-isolinux.js";
 export { patchIsolinuxConfigs } from "./patch-isolinux.js";
+export { classifyMedia, mediaFacts, type MediaFacts, type MediaKind } from "./media.js";
 export { probeIso } from "./probe.js";
 export type { IsoFile, RemasterOptions, RemasterResult } from "./remaster.js";
 export { remasterIso } from "./remaster.js";

@@ -1,11 +1,13 @@
 import { createHash } from "node:crypto";
 import { mkdir, mkdtemp, rename, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import path from "node:path";
 import { canonicalJson } from "../pipeline/build-key.js";
 import type { AnswerPlan } from "../pipeline/answer-plan.js";
 import { bootArgsOf } from "../pipeline/answer-plan.js";
 import type { ProgressListener } from "../pipeline/progress.js";
 import {
+  mediaFacts,
   probeInstallMedium,
   probeIso,
   remasterIso,
@@ -22,6 +24,7 @@ import { injectIntoInitrds } from "./answer-initrd.js";
 import { toolVersion } from "../version.js";
 import { StepFailure } from "./failure.js";
 import { errorText, exists } from "./files.js";
+import { checkMedia } from "./media-check.js";
 
 export interface UnattendedIso {
   /** The remastered ISO: depends only on the source ISO and the profile, unless the answer is embedded. */
@@ -51,6 +54,7 @@ export async function remasterForPlan(
 ): Promise<UnattendedIso> {
   const { plan } = opts;
   const layout = await probeIso(opts.sourceIso).catch(unsupported);
+  await checkInstallable(opts.sourceIso, layout, plan);
   const medium = await mediumFor(opts.sourceIso, layout, plan);
   const volume = answerVolumeFor(plan.profile, medium);
   const volumeId = layout.volumeId;
@@ -80,6 +84,20 @@ export async function remasterForPlan(
         opts.onProgress?.({ step: "remaster", kind: "message", text: "Writing ISO", percent }),
     }).catch(unsupported);
     return { iso: output, volumeId: result.volumeId, changes: result.changes, cached: false };
+  } finally {
+    await rm(work, { recursive: true, force: true });
+  }
+}
+
+/**
+/**
+ * Refuses an ISO that cannot install the plan's distribution (UnsupportedMedia) before anything is
+ * written: a live image, another family's installer, an image without its kernel.
+ */
+async function checkInstallable(iso: string, layout: IsoBootLayout, plan: AnswerPlan): Promise<void> {
+  const work = await mkdtemp(path.join(tmpdir(), "rootfs-media-"));
+  try {
+    checkMedia(iso, await mediaFacts(iso, layout, work).catch(unsupported), plan.profile);
   } finally {
     await rm(work, { recursive: true, force: true });
   }

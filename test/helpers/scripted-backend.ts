@@ -10,7 +10,7 @@ import type { ResolvedStorage } from "../../src/controller/manifests/storage.js"
  */
 export class ScriptedBackend implements BuildBackend {
   readonly pollIntervalMs = 100;
-  readonly advanced: { build: string; key: string }[] = [];
+  readonly advanced: { build: string; key: string; sourceURL: string }[] = [];
   readonly cleaned: string[] = [];
   /** Artifact locations the reconciler asked to delete, per pruned catalog entry. */
   readonly deletedArtifacts = new Map<string, string[]>();
@@ -23,7 +23,11 @@ export class ScriptedBackend implements BuildBackend {
   }
 
   advance(run: BuildRun): Promise<BackendState> {
-    this.advanced.push({ build: run.build.metadata.name, key: run.inputs.key });
+    this.advanced.push({
+      build: run.build.metadata.name,
+      key: run.inputs.key,
+      sourceURL: run.inputs.sourceURL,
+    });
     const state = this.states.get(run.inputs.key) ?? { kind: "running", step: "fetch", message: "Fetching" };
     // Like the real backends, it publishes where the run says: the build's storage.
     if (state.kind !== "succeeded") return Promise.resolve(state);

@@ -81,7 +81,7 @@ export async function observe(
   };
 
   if (!snapshot.isoPvc && !vm && !extractJob) {
-    snapshot.isoSizeBytes = await deps.isoSize(ctx.build.spec.source.iso?.url ?? "");
+    snapshot.isoSizeBytes = await deps.isoSize(ctx.sourceURL);
   }
   const vmi = snapshot.vmi;
   const phase = vmi?.status?.phase;

@@ -83,6 +83,15 @@ export async function fetchVerified(req: FetchRequest): Promise<FetchedFile> {
 export const checksumDeadlineMs = 30_000;
 
 /**
+ * Reads small documents (the directory listings an official source is found in) as checksum files are
+ * read: under `policy`, at most a MiB, whole within the checksum deadline.
+ */
+export function textReader(policy: SourcePolicy): (url: string) => Promise<string> {
+  return (url) =>
+    fetchText(url, { policy, maxRedirects: 5, stallTimeoutMs: 30_000, deadlineMs: checksumDeadlineMs });
+}
+
+/**
  * The sha256 the source must have: the literal digest, or the one its checksum file lists. Undefined
  * only with insecureSkipChecksum.
  */

@@ -89,6 +89,36 @@ describe("inputs: resolved once per generation", () => {
       [],
     );
   });
+  test("spec.source.official is looked up once: the newest daily ISO then, and its checksum file", async () => {
+    const tree = "/EBS-openEuler-24.03-LTS/";
+    const iso = (day: string) =>
+      `openeuler-2026-12-${day}-08-00-00/ISO/x86_64/openEuler-24.03-LTS-x86_64-dvd.iso`;
+    const listing = (days: string[]) =>
+      days
+        .map((d) => `<a href="openeuler-2026-12-${d}-08-00-00/">openeuler-2026-12-${d}-08-00-00/</a>`)
+        .join("\n");
+    files.set(tree, listing(["01", "02"]));
+    files.set(`${tree}${iso("02")}.sha256sum`, `${digest(6)}  openEuler-24.03-LTS-x86_64-dvd.iso\n`);
+    files.set(`${tree}${iso("03")}.sha256sum`, `${digest(7)}  openEuler-24.03-LTS-x86_64-dvd.iso\n`);
+    await env.apply(
+      rootfsBuild("official", set("spec.source", { official: { daily: true, mirror: server.url } })),
+    );
+    const running = await env.until("official", (b) => b.status?.phase === "Fetching");
+    assert.deepEqual(running.status?.source, {
+      url: `${server.url}${tree}${iso("02")}`,
+      checksum: `sha256:${digest(6)}`,
+    });
+    assert.equal(
+      env.backend.advanced.find((a) => a.build === "official")?.sourceURL,
+      running.status?.source?.url,
+    );
+    // A newer daily build appears mid-build: the build keeps the ISO it started with.
+    files.set(tree, listing(["01", "02", "03"]));
+    await env.restart();
+    await sleep(1500);
+    assert.deepEqual((await env.get("official"))?.status?.source, running.status?.source);
+    assert.equal(server.requests.filter((r) => r.url === tree).length, 1);
+  });
 });
 
 describe("inputs: the operator's default source policy", () => {

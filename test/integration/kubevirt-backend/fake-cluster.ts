@@ -78,7 +78,8 @@ export async function childOf<T extends KubeObject = KubeObject>(
   return found[0] as T;
 }
 
-export type WorkerExit = { exitCode: number; message?: string };
+/** How a worker Job's Pod ended; a failure is the init container's (the prepare Job's fetch) unless `failed: "main"`. */
+export type WorkerExit = { exitCode: number; message?: string; failed?: "init" | "main" };
 
 /**
  * Finishes a worker Job as the Job controller and kubelet would: a Pod from the Job's template (so Pod
@@ -145,7 +146,7 @@ export async function finishJob(
   // An init container (the prepare Job's fetch) ends first; when it fails, it is the one that failed.
   const init = template.spec.initContainers?.[0];
   const fetched = init && (fetchMessage ?? (await pinnedDigestReport(env, template.spec.volumes)));
-  const initFailed = init !== undefined && exit.exitCode !== 0;
+  const initFailed = init !== undefined && exit.exitCode !== 0 && exit.failed !== "main";
   const initStatuses = init
     ? [
         statusOf(
