@@ -56,6 +56,9 @@ export interface BuildReconcilerDeps {
 /** How often a build waiting on another's claim, or on its storage, looks again (watches wake it sooner). */
 const waitMs = 15_000;
 
+/** Looks again when a held claim would lapse unless renewed (watches wake it sooner), at most waitMs. */
+const untilLapsed = (lapsesInMs: number) => Math.max(250, Math.min(waitMs, lapsesInMs + 250));
+
 /**
  * Level-triggered: every pass gathers the build's inputs (resolved once per generation), the catalog,
  * its claim and its storage, decides the next step purely (decideBuild), and acts on it; the status is
@@ -123,7 +126,7 @@ export class BuildReconciler implements Reconciler {
         return requeueAfter(waitMs);
       case "waitForClaim":
         setPending(draft, decision.message, now);
-        return requeueAfter(waitMs);
+        return requeueAfter(untilLapsed(decision.lapsesInMs));
       case "work":
         return this.work(draft, decision, ctx, now);
     }
@@ -169,7 +172,7 @@ export class BuildReconciler implements Reconciler {
       const claim = await this.takeClaim(draft, target);
       if (claim.state === "held") {
         setPending(draft, waitingForHolder(claim.holder, draft.metadata.namespace ?? ""), now);
-        return requeueAfter(waitMs);
+        return requeueAfter(untilLapsed(claim.lapsesInMs));
       }
       if (claim.state !== "ours") return requeueAfter(1000);
     }
