@@ -189,7 +189,7 @@ describe("RootfsBuild reconciler on a real apiserver", () => {
       apply(uniqueBuild("old-release", set("spec.os.release", "7"))),
       /spec\.os\.release: .*unsupported openeuler release; supported: 20\.03-LTS/,
     );
-    assert.equal(await get("old-release"), undefined);
+    await assert.rejects(get("old-release"), /NotFound/);
   });
 
   test("a spec change mid-build starts a new generation with a new key", async () => {
