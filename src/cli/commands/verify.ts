@@ -50,8 +50,8 @@ export const verifyCommand: Command = {
       console.log(`PASS ${manifest.name}: ${result.marker ?? "marker seen"} (${result.accel}, ${seconds}s)`);
       return 0;
     }
-    console.log(`FAIL ${manifest.name}: ${result.failure ?? "no marker"} (${result.accel}, ${seconds}s)`);
-    console.log(`Console tail:\n${result.consoleTail}`);
+    console.error(`FAIL ${manifest.name}: ${result.failure ?? "no marker"} (${result.accel}, ${seconds}s)`);
+    console.error(`Console tail:\n${result.consoleTail}`);
     return 1;
   },
 };
