@@ -1,11 +1,12 @@
 import { spawn } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { open } from "node:fs/promises";
-import { OutputPipe } from "./output-pipe.js";
+import { OutputPipe, type Pending } from "./output-pipe.js";
 
 /** Where a stream of bytes ends up: a file, or a program reading stdin (compressor, bsdtar). */
 export interface ByteConsumer {
-  write(data: Buffer): Promise<void>;
+  /** Await the result, when there is one, before writing more (see Pending). */
+  write(data: Buffer): Pending;
   /** Ends the input and waits until everything is written (and the program succeeded). */
   finish(): Promise<void>;
   /** Stops at once; resolves when nothing will write to the output any more. */
@@ -65,7 +66,7 @@ export async function programConsumer(
     throw err;
   };
   return {
-    write: (data) => pipe.write(data).catch(explain),
+    write: (data) => pipe.write(data)?.catch(explain),
     async finish() {
       await pipe.end().catch(explain);
       await exited;
