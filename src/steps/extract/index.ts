@@ -18,7 +18,7 @@ export type { PostProcess } from "./post-process.js";
 // numericowner: the appliance's /etc/passwd is not the guest's. xattrs carries security.capability,
 // security.selinux and the binary POSIX ACLs; acls adds the ACL text GNU tar/bsdtar restore from.
 // (selinux:true would only repeat security.selinux as RHT.security.selinux.)
-const tarOutCommand = "tar-out / - numericowner:true xattrs:true acls:true";
+export const tarOutCommand = "tar-out / - numericowner:true xattrs:true acls:true";
 
 /**
  * Extracts an installed disk into the requested outputs in one read of the guest: libguestfs
