@@ -1,6 +1,7 @@
 import { spawn } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { open } from "node:fs/promises";
+import { lowerPriority } from "./helper-priority.js";
 import { OutputPipe, type Pending } from "./output-pipe.js";
 
 /** Where a stream of bytes ends up: a file, or a program reading stdin (compressor, bsdtar). */
@@ -30,16 +31,18 @@ export function fileConsumer(path: string): ByteConsumer {
 
 /**
  * Runs `command` with our bytes on its stdin and, if `outputPath` is given, its stdout in that file.
- * `label` names the output in error messages.
+ * `label` names the output in error messages. A `niceness` above 0 lowers the program's priority.
  */
 export async function programConsumer(
   label: string,
   command: string,
   args: string[],
   outputPath?: string,
+  niceness = 0,
 ): Promise<ByteConsumer> {
   const output = outputPath ? await open(outputPath, "wx") : undefined;
   const child = spawn(command, args, { stdio: ["pipe", output ? output.fd : "ignore", "pipe"] });
+  if (niceness > 0 && child.pid !== undefined) await lowerPriority(child.pid, niceness);
   const { stdin, stderr: errors } = child;
   if (!stdin || !errors) throw new Error(`${label}: ${command} started without pipes`);
   let stderr = "";
