@@ -8,6 +8,7 @@ export interface CommandEntry {
 
 export const commands: CommandEntry[] = [
   { name: "build", load: async () => (await import("./build.js")).buildCommand },
+  { name: "sources", load: async () => (await import("./sources.js")).sourcesCommand },
   { name: "verify", load: async () => (await import("./verify.js")).verifyCommand },
   { name: "answer-file", load: async () => (await import("./answer-file.js")).answerFileCommand },
   { name: "remaster", load: async () => (await import("./remaster.js")).remasterCommand },

@@ -1,16 +1,20 @@
 import type { RootfsBuild } from "../../api/rootfsbuild.js";
 import { coreRefs, type KubeClient, type Logger } from "../../runtime/index.js";
-import { errorText } from "../../steps/files.js";
 import type { BackendState, BuildBackend, BuildRun } from "../backend.js";
-import type { OperatorConfig } from "../config.js";
-import { resolveStorage, type BuildContext, type ResolvedStorage } from "../manifests/index.js";
+import { sourcePolicyOf, type OperatorConfig } from "../config.js";
+import {
+  resolveStorage,
+  waitingForStoragePvc,
+  type BuildContext,
+  type ResolvedStorage,
+} from "../manifests/index.js";
 import { act } from "./act.js";
 import { podLogConsoleTail, type ConsoleTailReader } from "./console-tail.js";
 import { decide } from "./decide.js";
 import { retire } from "./decision.js";
 import { isoKeyFor } from "./iso-key.js";
 import { httpIsoSize, type IsoSizeProbe } from "./iso-size.js";
-import { observe, type ChildInformers, type ObserveDeps } from "./observe.js";
+import { observe, staleChildren, type ChildInformers, type ObserveDeps } from "./observe.js";
 import { OwnedChildren } from "./owned-children.js";
 
 export interface KubevirtBackendOptions {
@@ -44,7 +48,7 @@ export class KubevirtBackend implements BuildBackend {
     this.deps = {
       informers,
       owned: new OwnedChildren([informers.pvcs, informers.jobs, informers.vms]),
-      isoSize: opts.isoSize ?? httpIsoSize(),
+      isoSize: opts.isoSize ?? httpIsoSize(sourcePolicyOf(opts.config)),
       consoleTail: opts.consoleTail ?? podLogConsoleTail(client, informers.pods, opts.log),
       pvcExists: (namespace, name) =>
         client.get(coreRefs.pvc, name, namespace).then((pvc) => pvc !== undefined),
@@ -53,7 +57,8 @@ export class KubevirtBackend implements BuildBackend {
   }
 
   async advance(run: BuildRun): Promise<BackendState> {
-    if (!run.plan) {
+    const ctx = this.contextOf(run);
+    if (!ctx) {
       return {
         kind: "failed",
         reason: "InvalidSpec",
@@ -61,26 +66,43 @@ export class KubevirtBackend implements BuildBackend {
           "The kubevirt backend builds from installer ISOs; build spec.source.disk with the local backend",
       };
     }
-    const ctx: BuildContext = {
-      build: run.build,
-      key: run.key,
-      isoKey: isoKeyFor(run.sourceSHA256, run.plan),
-      sourceSHA256: run.sourceSHA256,
-      plan: run.plan,
-      config: this.opts.config,
-    };
-    let storage: ResolvedStorage;
-    try {
-      storage = resolveStorage(run.build, this.opts.config);
-    } catch (err) {
-      // Nowhere to publish: the spec (or the operator's defaultStorage) must say where.
-      return { kind: "failed", reason: "InvalidSpec", message: errorText(err) };
-    }
     const now = this.now();
-    const snapshot = await observe(ctx, storage, this.deps, now);
-    const decision = decide(ctx, storage, snapshot, now);
+    const snapshot = await observe(ctx, run.storage, this.deps, now);
+    const decision = decide(ctx, run.storage, snapshot, now);
     await act(this.opts.client, run.build, decision.actions, run.log);
     return decision.state;
+  }
+
+  async retireStale(run: BuildRun): Promise<void> {
+    const ctx = this.contextOf(run);
+    const uid = run.build.metadata.uid ?? "";
+    const stale = ctx ? staleChildren(ctx, this.deps.owned) : this.deps.owned.of(uid);
+    await act(this.opts.client, run.build, retire(uid, stale), run.log);
+  }
+
+  private contextOf(run: BuildRun): BuildContext | undefined {
+    const { inputs } = run;
+    if (!inputs.plan) return undefined;
+    return {
+      build: run.build,
+      key: inputs.key,
+      isoKey: isoKeyFor(inputs.sourceSHA256, inputs.plan),
+      sourceSHA256: inputs.sourceSHA256,
+      sourceURL: inputs.sourceURL,
+      pinnedChecksum: inputs.pinnedChecksum,
+      plan: inputs.plan,
+      config: this.opts.config,
+    };
+  }
+
+  storageOf(build: RootfsBuild): ResolvedStorage {
+    return resolveStorage(build, this.opts.config);
+  }
+
+  async storageMissing(build: RootfsBuild, storage: ResolvedStorage): Promise<string | undefined> {
+    const namespace = build.metadata.namespace ?? "";
+    if (!storage.pvc || (await this.deps.pvcExists(namespace, storage.pvc.claimName))) return undefined;
+    return waitingForStoragePvc(namespace, storage.pvc.claimName);
   }
 
   /** Deletes the build's own children and releases the shared ones (deleted when no other build owns them). */

@@ -1,6 +1,12 @@
 // Pure builders of a RootfsBuild's child objects, with deterministic names.
 export { namespaceOf, type BuildContext } from "./build-context.js";
-export { allChildNames, isoChildName, type BuildChildren } from "./child-names.js";
+export {
+  allChildNames,
+  answerSecretName,
+  isoChildName,
+  prepareSecretName,
+  type BuildChildren,
+} from "./child-names.js";
 export type { ChildMeta, Job, PersistentVolumeClaim, PodTemplate, Secret } from "./core-types.js";
 export {
   buildLabels,
@@ -25,4 +31,4 @@ export { workerContainer } from "./worker-pod.js";
 export { targetDiskPvc } from "./target-disk-pvc.js";
 export { installVm, type InstallVirtualMachine } from "./install-vm.js";
 export { extractJob, kvmResource } from "./extract-job.js";
-export { resolveStorage, type ResolvedStorage, type S3Storage } from "./storage.js";
+export { resolveStorage, waitingForStoragePvc, type ResolvedStorage, type S3Storage } from "./storage.js";

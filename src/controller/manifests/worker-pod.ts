@@ -73,6 +73,10 @@ export interface WorkerPodParts {
   /** Besides /config and /tmp. */
   mounts: VolumeMount[];
   volumes: PodVolume[];
+  /** Bytes of /tmp (an emptyDir with this sizeLimit): the step's scratch space. */
+  scratchBytes: number;
+  /** Bytes of the other emptyDirs in `volumes`, which count against the Pod's ephemeral storage too. */
+  otherEphemeralBytes?: number;
   /** Extended resources (such as /dev/kvm) added to the limits. */
   extraLimits: Record<string, string>;
   /** Run as root with treeWriterCapabilities (Pod Security "baseline") instead of non-root ("restricted"). */
@@ -81,7 +85,12 @@ export interface WorkerPodParts {
 
 export function workerPodTemplate(ctx: BuildContext, parts: WorkerPodParts): PodTemplate {
   const { workerImage, workerImagePullPolicy, workerResources, nodeSelectors } = ctx.config;
-  const compute = { cpu: workerResources.cpu, memory: workerResources.memory };
+  // Requested and limited alike, so a step that writes more than it said is evicted, not the node filled.
+  const compute = {
+    cpu: workerResources.cpu,
+    memory: workerResources.memory,
+    "ephemeral-storage": gibibytes(parts.scratchBytes + (parts.otherEphemeralBytes ?? 0)),
+  };
   const container = (name: string, command: string[]): Container => ({
     name,
     image: workerImage,
@@ -112,8 +121,13 @@ export function workerPodTemplate(ctx: BuildContext, parts: WorkerPodParts): Pod
       volumes: [
         ...parts.volumes,
         { name: "config", secret: { secretName: parts.configSecret } },
-        { name: "tmp", emptyDir: {} },
+        { name: "tmp", emptyDir: { sizeLimit: gibibytes(parts.scratchBytes) } },
       ],
     },
   };
+}
+
+/** A quantity of whole Gi, rounded up: what a size limit or request says. */
+export function gibibytes(bytes: number): string {
+  return `${Math.max(1, Math.ceil(bytes / 2 ** 30))}Gi`;
 }
