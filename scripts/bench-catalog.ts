@@ -14,7 +14,7 @@ import { rootfsBuild } from "../test/helpers/builds.js";
 import { repoRoot } from "../test/helpers/paths.js";
 import { readyImageFor } from "./bench-catalog/catalog-entry.js";
 import { requestCounts } from "./bench-catalog/apiserver-metrics.js";
-import { startToReady, type StartTimes } from "./bench-catalog/start-to-ready.js";
+import { startToReady, type StartTimes } from "../test/helpers/start-to-ready.js";
 
 const { values, positionals } = parseArgs({
   allowPositionals: true,
