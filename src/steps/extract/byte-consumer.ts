@@ -1,7 +1,7 @@
 import { spawn } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { open } from "node:fs/promises";
-import { lowerPriority } from "./helper-priority.js";
+import { atNiceness } from "./helper-priority.js";
 import { OutputPipe, type Pending } from "./output-pipe.js";
 
 /** Where a stream of bytes ends up: a file, or a program reading stdin (compressor, bsdtar). */
@@ -41,8 +41,8 @@ export async function programConsumer(
   niceness = 0,
 ): Promise<ByteConsumer> {
   const output = outputPath ? await open(outputPath, "wx") : undefined;
-  const child = spawn(command, args, { stdio: ["pipe", output ? output.fd : "ignore", "pipe"] });
-  if (niceness > 0 && child.pid !== undefined) await lowerPriority(child.pid, niceness);
+  const [program, programArgs] = atNiceness(command, args, niceness);
+  const child = spawn(program, programArgs, { stdio: ["pipe", output ? output.fd : "ignore", "pipe"] });
   const { stdin, stderr: errors } = child;
   if (!stdin || !errors) throw new Error(`${label}: ${command} started without pipes`);
   let stderr = "";
@@ -50,13 +50,17 @@ export async function programConsumer(
   errors.on("data", (text: string) => {
     stderr = (stderr + text).slice(-8 * 1024);
   });
+  const missing = `; install the ${packageOf[command] ?? command} package`;
   const exited = new Promise<void>((resolve, reject) => {
     child.on("error", (err: NodeJS.ErrnoException) => {
-      const hint = err.code === "ENOENT" ? `; install the ${packageOf[command] ?? command} package` : "";
+      const hint = err.code === "ENOENT" ? missing : "";
       reject(new Error(`${label}: cannot run ${command}: ${err.message}${hint}`));
     });
     child.on("close", (code, signal) => {
       if (code === 0) return resolve();
+      // nice itself ran, but not the program: status 127, "No such file or directory" on stderr
+      if (code === 127 && program !== command)
+        return reject(new Error(`${label}: cannot run ${command}${missing}`));
       const status = signal ? `was killed by ${signal}` : `exited with status ${code}`;
       reject(new Error(`${label}: ${command} ${status}: ${stderr.trim() || "(no message)"}`));
     });

@@ -1,6 +1,3 @@
-import { readdir } from "node:fs/promises";
-import os from "node:os";
-
 /**
  * How far below the appliance the helpers (compressors, bsdtar) run while the appliance is on TCG.
  * There the appliance's emulated CPU is the bottleneck and every cycle a helper takes from it
@@ -10,16 +7,11 @@ import os from "node:os";
 export const tcgHelperNiceness = 10;
 
 /**
- * Sets the niceness of every thread of `pid` (Linux nice values are per thread; threads started
- * later inherit it from the thread that starts them). A process that already exited is ignored.
+ * The command line that runs `command` at `niceness` (0: unchanged) from its first instruction, through
+ * coreutils' nice, so every thread and process it starts inherits it. Lowering it after the start
+ * races the program's own threads and children (seen with a wrapper that forked before we got to it),
+ * and an unprivileged operator could not undo a lowered priority of its own to spawn at.
  */
-export async function lowerPriority(pid: number, niceness: number): Promise<void> {
-  const tasks = await readdir(`/proc/${pid}/task`).catch(() => [String(pid)]);
-  for (const task of tasks) {
-    try {
-      os.setPriority(Number(task), niceness);
-    } catch {
-      // the thread or process ended meanwhile
-    }
-  }
+export function atNiceness(command: string, args: string[], niceness: number): [string, string[]] {
+  return niceness > 0 ? ["nice", ["-n", String(niceness), command, ...args]] : [command, args];
 }
