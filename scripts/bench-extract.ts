@@ -41,7 +41,7 @@ try {
     `Disk ${disk} (${mib((await stat(disk)).size)} MiB qcow2); appliance on ${accelerator}; ${os.cpus().length} CPUs; ${roundCount} interleaved round(s)`,
   );
   for (let round = 1; round <= roundCount; round++) {
-    await mkdir(work);
+    await mkdir(work, { recursive: true }); // the previous round's last measure leaves it made
     await measure(round, "floor", () =>
       timed("guestfish", ["--ro", "--format=qcow2", "-a", disk, "-i", "tar-out", "/", "/dev/null"], shimmed),
     );
