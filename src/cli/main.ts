@@ -17,17 +17,22 @@ function help(list: Command[]): string {
   ].join("\n");
 }
 
+async function fullHelp(): Promise<string> {
+  return help(await Promise.all(commands.map((c) => c.load())));
+}
+
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (name === undefined || name === "help" || name === "--help" || name === "-h") {
-    console.log(help(commands));
+    console.log(await fullHelp());
     return name === undefined ? 2 : 0;
   }
-  const command = commands.find((c) => c.name === name);
-  if (!command) {
-    console.error(`Unknown command "${name}".\n\n${help(commands)}`);
+  const entry = commands.find((c) => c.name === name);
+  if (!entry) {
+    console.error(`Unknown command "${name}".\n\n${await fullHelp()}`);
     return 2;
   }
+  const command = await entry.load();
   if (rest.includes("--help") || rest.includes("-h")) {
     console.log(`${command.summary}\n\nUsage: ${command.usage}`);
     return 0;

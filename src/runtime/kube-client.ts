@@ -3,8 +3,9 @@
 // type are one argument away (client-node 1.x's generated APIs make both awkward).
 
 import os from "node:os";
-import { KubeConfig } from "@kubernetes/client-node";
 import { ApiError } from "./api-error.js";
+import { credentialsFor } from "./kube-credentials.js";
+import { loadKubeAccess } from "./kubeconfig.js";
 import { KubeTransport, type Query } from "./kube-transport.js";
 import { apiVersionOf, collectionPath, objectPath, type KubeObject, type ResourceRef } from "./resources.js";
 import { watchStream, type WatchEvent } from "./watch-stream.js";
@@ -70,23 +71,14 @@ export class KubeClient {
   static load(
     opts: { kubeconfig?: string; context?: string; userAgent?: string; timeoutMs?: number } = {},
   ): KubeClient {
-    const kc = new KubeConfig();
-    if (opts.kubeconfig) {
-      kc.loadFromFile(opts.kubeconfig);
-    } else {
-      kc.loadFromDefault();
-      // With nothing to load, client-node falls back to an unusable http://localhost:8080.
-      const cluster = kc.getCurrentCluster();
-      if (cluster?.name === "cluster" && cluster.server === "http://localhost:8080") {
-        throw new Error(
-          "no Kubernetes credentials found: set KUBECONFIG, pass a kubeconfig, or run in a cluster",
-        );
-      }
-    }
-    if (opts.context) kc.setCurrentContext(opts.context);
+    const access = loadKubeAccess({
+      ...(opts.kubeconfig !== undefined && { kubeconfig: opts.kubeconfig }),
+      ...(opts.context !== undefined && { context: opts.context }),
+    });
     const userAgent =
       opts.userAgent ?? `rootfs-operator (${os.platform()}/${os.arch()}) node/${process.version}`;
-    return new KubeClient(new KubeTransport(kc, userAgent), opts.timeoutMs ?? 30_000);
+    const transport = new KubeTransport(access.cluster.server, credentialsFor(access), userAgent);
+    return new KubeClient(transport, opts.timeoutMs ?? 30_000);
   }
 
   /** The apiserver URL requests go to. */

@@ -1,10 +1,10 @@
-// HTTP(S) plumbing to the apiserver: authentication from a kubeconfig (via
-// @kubernetes/client-node's KubeConfig), a keep-alive agent, deadlines and aborts.
+// HTTP(S) plumbing to the apiserver: credentials from a kubeconfig (kube-credentials.ts), a
+// keep-alive agent, deadlines and aborts.
 
 import { createHash } from "node:crypto";
 import http from "node:http";
 import https from "node:https";
-import type { KubeConfig } from "@kubernetes/client-node";
+import type { Credentials, TlsMaterial } from "./kube-credentials.js";
 
 export type Query = Record<string, string | number | boolean | undefined>;
 
@@ -37,23 +37,20 @@ export class KubeTransport {
   private agentFingerprint = "";
 
   constructor(
-    private readonly kc: KubeConfig,
+    server: string,
+    private readonly credentials: Credentials,
     private readonly userAgent: string,
   ) {
-    const cluster = kc.getCurrentCluster();
-    if (!cluster)
-      throw new Error("kubeconfig has no current cluster: check current-context or pass a context");
-    this.server = cluster.server.replace(/\/+$/, "");
+    this.server = server.replace(/\/+$/, "");
   }
 
   /** Sends the request; resolves once response headers arrive, leaving the body to the caller. */
   async open(req: TransportRequest): Promise<http.IncomingMessage> {
     if (req.signal?.aborted) throw abortReason(req.signal);
-    const opts: https.RequestOptions = { headers: {} };
-    await this.kc.applyToHTTPSOptions(opts);
+    const auth = await this.credentials.requestAuth();
     const url = new URL(this.server + req.path + queryString(req.query));
     const headers: http.OutgoingHttpHeaders = {
-      ...(opts.headers as http.OutgoingHttpHeaders | undefined),
+      ...auth.headers,
       "User-Agent": this.userAgent,
       Accept: req.accept ?? "application/json",
     };
@@ -62,11 +59,13 @@ export class KubeTransport {
       headers["Content-Length"] = Buffer.byteLength(req.body);
     }
     const mod = url.protocol === "http:" ? http : https;
-    const agent = this.agentFor(opts);
+    const agent = auth.agent ?? this.agentFor(auth.tls);
     const signal = req.signal;
     return new Promise((resolve, reject) => {
-      const r = mod.request(url, { method: req.method, headers, agent, auth: opts.auth }, (res) => {
+      const r = mod.request(url, { method: req.method, headers, agent }, (res) => {
         res.once("close", () => signal?.removeEventListener("abort", onAbort));
+        // Rejected credentials: the next request fetches fresh ones (exec plugin, token file).
+        if (res.statusCode === 401) this.credentials.invalidate();
         resolve(res);
       });
       const onAbort = () => r.destroy(signal ? abortReason(signal) : undefined);
@@ -114,19 +113,8 @@ export class KubeTransport {
     this.agent = undefined;
   }
 
-  // KubeConfig builds a fresh agent per call (no keep-alive); reuse one as long
-  // as the TLS material it was built from stays the same.
-  private agentFor(opts: https.RequestOptions): http.Agent | undefined {
-    if (this.kc.getCurrentCluster()?.proxyUrl) return opts.agent as http.Agent | undefined;
-    const tls = {
-      ca: opts.ca,
-      cert: opts.cert,
-      key: opts.key,
-      pfx: opts.pfx,
-      passphrase: opts.passphrase,
-      servername: opts.servername,
-      rejectUnauthorized: opts.rejectUnauthorized,
-    };
+  // One keep-alive agent, replaced when the TLS material changes (rotated certificates).
+  private agentFor(tls: TlsMaterial): http.Agent {
     const fingerprint = createHash("sha256")
       .update(JSON.stringify(tls, (_k, v: unknown) => (Buffer.isBuffer(v) ? v.toString("base64") : v)))
       .digest("hex");
@@ -134,7 +122,7 @@ export class KubeTransport {
       this.agent?.destroy();
       this.agent = this.server.startsWith("http:")
         ? new http.Agent({ keepAlive: true })
-        : new https.Agent({ keepAlive: true, ...withoutUndefined(tls) });
+        : new https.Agent({ keepAlive: true, ...tls });
       this.agentFingerprint = fingerprint;
     }
     return this.agent;
@@ -147,10 +135,6 @@ function queryString(query: Query | undefined): string {
   for (const [k, v] of Object.entries(query)) if (v !== undefined) params.set(k, String(v));
   const s = params.toString();
   return s ? `?${s}` : "";
-}
-
-function withoutUndefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }
 
 function abortReason(signal: AbortSignal): Error {

@@ -1,11 +1,13 @@
 import { spawn } from "node:child_process";
 import { createWriteStream } from "node:fs";
 import { open } from "node:fs/promises";
-import { OutputPipe } from "./output-pipe.js";
+import { atNiceness } from "./helper-priority.js";
+import { OutputPipe, type Pending } from "./output-pipe.js";
 
 /** Where a stream of bytes ends up: a file, or a program reading stdin (compressor, bsdtar). */
 export interface ByteConsumer {
-  write(data: Buffer): Promise<void>;
+  /** Await the result, when there is one, before writing more (see Pending). */
+  write(data: Buffer): Pending;
   /** Ends the input and waits until everything is written (and the program succeeded). */
   finish(): Promise<void>;
   /** Stops at once; resolves when nothing will write to the output any more. */
@@ -29,16 +31,18 @@ export function fileConsumer(path: string): ByteConsumer {
 
 /**
  * Runs `command` with our bytes on its stdin and, if `outputPath` is given, its stdout in that file.
- * `label` names the output in error messages.
+ * `label` names the output in error messages. A `niceness` above 0 lowers the program's priority.
  */
 export async function programConsumer(
   label: string,
   command: string,
   args: string[],
   outputPath?: string,
+  niceness = 0,
 ): Promise<ByteConsumer> {
   const output = outputPath ? await open(outputPath, "wx") : undefined;
-  const child = spawn(command, args, { stdio: ["pipe", output ? output.fd : "ignore", "pipe"] });
+  const [program, programArgs] = atNiceness(command, args, niceness);
+  const child = spawn(program, programArgs, { stdio: ["pipe", output ? output.fd : "ignore", "pipe"] });
   const { stdin, stderr: errors } = child;
   if (!stdin || !errors) throw new Error(`${label}: ${command} started without pipes`);
   let stderr = "";
@@ -46,13 +50,17 @@ export async function programConsumer(
   errors.on("data", (text: string) => {
     stderr = (stderr + text).slice(-8 * 1024);
   });
+  const missing = `; install the ${packageOf[command] ?? command} package`;
   const exited = new Promise<void>((resolve, reject) => {
     child.on("error", (err: NodeJS.ErrnoException) => {
-      const hint = err.code === "ENOENT" ? `; install the ${packageOf[command] ?? command} package` : "";
+      const hint = err.code === "ENOENT" ? missing : "";
       reject(new Error(`${label}: cannot run ${command}: ${err.message}${hint}`));
     });
     child.on("close", (code, signal) => {
       if (code === 0) return resolve();
+      // nice itself ran, but not the program: status 127, "No such file or directory" on stderr
+      if (code === 127 && program !== command)
+        return reject(new Error(`${label}: cannot run ${command}${missing}`));
       const status = signal ? `was killed by ${signal}` : `exited with status ${code}`;
       reject(new Error(`${label}: ${command} ${status}: ${stderr.trim() || "(no message)"}`));
     });
@@ -65,7 +73,7 @@ export async function programConsumer(
     throw err;
   };
   return {
-    write: (data) => pipe.write(data).catch(explain),
+    write: (data) => pipe.write(data)?.catch(explain),
     async finish() {
       await pipe.end().catch(explain);
       await exited;

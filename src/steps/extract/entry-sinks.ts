@@ -1,15 +1,19 @@
 import { StepFailure } from "../failure.js";
 import type { ByteConsumer } from "./byte-consumer.js";
 import type { NewcArchive } from "./newc-archive.js";
+import { allOf, type Pending } from "./output-pipe.js";
 import { displayPath, type TarEntry } from "./tar-entry.js";
 import { encodeTarHeader, tarPadding, tarTrailer } from "./tar-writer.js";
 
-/** One output of the single pass, fed entry by entry: header, data chunks, end. */
+/**
+ * One output of the single pass, fed entry by entry: header, data chunks, end. Each call returns
+ * a Pending: await it, when there is one, before the next call.
+ */
 export interface EntrySink {
   accepts(entry: TarEntry): boolean;
-  begin(entry: TarEntry): Promise<void>;
-  data(chunk: Buffer): Promise<void>;
-  end(entry: TarEntry): Promise<void>;
+  begin(entry: TarEntry): Pending;
+  data(chunk: Buffer): Pending;
+  end(entry: TarEntry): Pending;
   /** Writes the archive trailer and waits for the consumers to finish. */
   finish(): Promise<void>;
   /** Stops the consumers; resolves once none of them writes any more. */
@@ -24,16 +28,16 @@ export class TarSink implements EntrySink {
     return true;
   }
 
-  begin(entry: TarEntry): Promise<void> {
+  begin(entry: TarEntry): Pending {
     return this.write(encodeTarHeader(entry));
   }
 
-  data(chunk: Buffer): Promise<void> {
+  data(chunk: Buffer): Pending {
     return this.write(chunk);
   }
 
-  end(entry: TarEntry): Promise<void> {
-    return entry.type === "file" ? this.write(tarPadding(entry.size)) : Promise.resolve();
+  end(entry: TarEntry): Pending {
+    return entry.type === "file" ? this.write(tarPadding(entry.size)) : undefined;
   }
 
   async finish(): Promise<void> {
@@ -45,8 +49,8 @@ export class TarSink implements EntrySink {
     await Promise.all(this.consumers.map((consumer) => consumer.abort()));
   }
 
-  private async write(data: Buffer): Promise<void> {
-    await Promise.all(this.consumers.map((consumer) => consumer.write(data)));
+  private write(data: Buffer): Pending {
+    return allOf(this.consumers.map((consumer) => consumer.write(data)));
   }
 }
 
@@ -62,16 +66,16 @@ export class CpioSink implements EntrySink {
     return this.filter(entry);
   }
 
-  begin(entry: TarEntry): Promise<void> {
+  begin(entry: TarEntry): Pending {
     return this.consumer.write(this.archive.header(entry));
   }
 
-  data(chunk: Buffer): Promise<void> {
+  data(chunk: Buffer): Pending {
     return this.consumer.write(chunk);
   }
 
-  end(entry: TarEntry): Promise<void> {
-    return entry.type === "file" ? this.consumer.write(this.archive.padding(entry.size)) : Promise.resolve();
+  end(entry: TarEntry): Pending {
+    return entry.type === "file" ? this.consumer.write(this.archive.padding(entry.size)) : undefined;
   }
 
   async finish(): Promise<void> {
@@ -97,17 +101,17 @@ export class FileCaptureSink implements EntrySink {
     return entry.type === "file" && entry.path === this.guestPath;
   }
 
-  begin(): Promise<void> {
+  begin(): Pending {
     this.captured = true;
-    return Promise.resolve();
+    return undefined;
   }
 
-  data(chunk: Buffer): Promise<void> {
+  data(chunk: Buffer): Pending {
     return this.consumer.write(chunk);
   }
 
-  end(): Promise<void> {
-    return Promise.resolve();
+  end(): Pending {
+    return undefined;
   }
 
   async finish(): Promise<void> {

@@ -1,5 +1,7 @@
 import { spawn, type ChildProcessByStdio } from "node:child_process";
 import { randomBytes } from "node:crypto";
+import { constants } from "node:fs";
+import { access } from "node:fs/promises";
 import type { Readable, Writable } from "node:stream";
 import { ByteReader } from "./byte-reader.js";
 
@@ -22,6 +24,8 @@ let kvmUnusable = false;
  * command and exits on the first error (non-interactive mode), which ends stdout.
  */
 export class GuestfishSession {
+  /** Whether the appliance runs on TCG: then it is the bottleneck, many times slower than on KVM. */
+  onTcg = false;
   private readonly out: ByteReader;
   private readonly marker = `@@rootfs-extract-${randomBytes(8).toString("hex")}@@`;
   private stderr = "";
@@ -49,12 +53,14 @@ export class GuestfishSession {
     const session = GuestfishSession.spawn(disk, format, kvmUnusable);
     try {
       await session.run("run");
+      session.onTcg = forceTcg || !(await kvmDeviceUsable());
       return session;
     } catch (err) {
       if (forceTcg || !(err instanceof GuestfishError)) throw err;
       const retry = GuestfishSession.spawn(disk, format, true);
       await retry.run("run"); // if this fails too, its error is the informative one
       kvmUnusable = true;
+      retry.onTcg = true;
       return retry;
     }
   }
@@ -133,6 +139,14 @@ export class GuestfishSession {
     const said = condenseStderr(this.stderr);
     return new GuestfishError(said || fallback);
   }
+}
+
+/** Without read-write access to /dev/kvm, libguestfs's qemu falls back to TCG on its own. */
+function kvmDeviceUsable(): Promise<boolean> {
+  return access("/dev/kvm", constants.R_OK | constants.W_OK).then(
+    () => true,
+    () => false,
+  );
 }
 
 function tcgForced(): boolean {

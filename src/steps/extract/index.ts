@@ -6,6 +6,7 @@ import type { EntrySink } from "./entry-sinks.js";
 import { GuestfishError, GuestfishSession } from "./guestfish-session.js";
 import { imageProblem } from "./image-diagnosis.js";
 import { inspectAndMount, NoOperatingSystemError, type GuestFacts } from "./inspect-guest.js";
+import { tcgHelperNiceness } from "./helper-priority.js";
 import { openSinks } from "./open-sinks.js";
 import { outputPaths } from "./output-layout.js";
 import { streamEntries, type PassStats } from "./single-pass.js";
@@ -18,7 +19,7 @@ export type { PostProcess } from "./post-process.js";
 // numericowner: the appliance's /etc/passwd is not the guest's. xattrs carries security.capability,
 // security.selinux and the binary POSIX ACLs; acls adds the ACL text GNU tar/bsdtar restore from.
 // (selinux:true would only repeat security.selinux as RHT.security.selinux.)
-const tarOutCommand = "tar-out / - numericowner:true xattrs:true acls:true";
+export const tarOutCommand = "tar-out / - numericowner:true xattrs:true acls:true";
 
 /**
  * Extracts an installed disk into the requested outputs in one read of the guest: libguestfs
@@ -56,7 +57,12 @@ export async function extract(req: ExtractRequest): Promise<ExtractResult> {
       );
     }
     const paths = outputPaths(req.outDir, req.outputs, facts.boot);
-    sinks = await openSinks({ outputs: req.outputs, paths, boot: facts.boot, linkCounts: facts.linkCounts });
+    // On TCG the appliance is the bottleneck: the helpers must not take its CPU.
+    const helperNiceness = session.onTcg ? tcgHelperNiceness : 0;
+    if (session.onTcg)
+      say(`Lowered the compressors and bsdtar to nice ${helperNiceness}: the appliance runs on TCG`);
+    const linkCounts = facts.linkCounts;
+    sinks = await openSinks({ outputs: req.outputs, paths, boot: facts.boot, linkCounts, helperNiceness });
     const stats = await streamGuest(session, sinks, req, facts);
     await Promise.all(sinks.map((sink) => sink.finish())).catch((err: unknown) => {
       throw err instanceof StepFailure

@@ -14,11 +14,14 @@ export interface SinkPlan {
   paths: OutputPaths;
   boot?: BootFiles;
   linkCounts?: ReadonlyMap<string, number>;
+  /** Niceness for bsdtar and the compressors (0: the caller's priority). */
+  helperNiceness?: number;
 }
 
 /** Starts every consumer the request asks for and wraps them as entry sinks of the single pass. */
 export async function openSinks(plan: SinkPlan): Promise<EntrySink[]> {
   const { outputs, paths, boot } = plan;
+  const niceness = plan.helperNiceness ?? 0;
   const sinks: EntrySink[] = [];
   const consumers: ByteConsumer[] = [];
   try {
@@ -26,20 +29,22 @@ export async function openSinks(plan: SinkPlan): Promise<EntrySink[]> {
     if (paths.nfsroot) {
       await mkdir(paths.nfsroot);
       const bsdtar = [...nfsrootUnpackFlags, "-C", paths.nfsroot, "-f", "-"];
-      tarConsumers.push(track(await programConsumer("nfsroot", "bsdtar", bsdtar)));
+      tarConsumers.push(track(await programConsumer("nfsroot", "bsdtar", bsdtar, undefined, niceness)));
     }
     if (paths.tarball) {
-      tarConsumers.push(track(await compressed("tarball", outputs.tarball.compression, paths.tarball)));
+      const tarball = await compressed("tarball", outputs.tarball.compression, paths.tarball, niceness);
+      tarConsumers.push(track(tarball));
     }
     if (tarConsumers.length > 0) sinks.push(new TarSink(tarConsumers));
 
     const roots = paths.modulesCgz && boot ? moduleRoots(boot.version) : [];
     if (paths.cgz) {
-      const cgz = track(await compressed("cgz", outputs.cgz.compression, paths.cgz));
+      const cgz = track(await compressed("cgz", outputs.cgz.compression, paths.cgz, niceness));
       sinks.push(new CpioSink(cgz, newArchive(plan), (entry) => !isUnder(entry.path, roots)));
     }
     if (paths.modulesCgz) {
-      const modules = track(await compressed("modules cgz", outputs.cgz.compression, paths.modulesCgz));
+      const compression = outputs.cgz.compression;
+      const modules = track(await compressed("modules cgz", compression, paths.modulesCgz, niceness));
       const wanted = (path: string) => isUnder(path, roots) || isAncestorOf(path, roots);
       sinks.push(new CpioSink(modules, newArchive(plan), (entry) => wanted(entry.path)));
     }
@@ -63,9 +68,14 @@ function newArchive(plan: SinkPlan): NewcArchive {
   return new NewcArchive(plan.linkCounts ?? new Map());
 }
 
-async function compressed(label: string, compression: Compression, path: string): Promise<ByteConsumer> {
+async function compressed(
+  label: string,
+  compression: Compression,
+  path: string,
+  niceness: number,
+): Promise<ByteConsumer> {
   const compressor = compressorFor(compression);
   if (!compressor) return fileConsumer(path);
   const [command, args] = compressor;
-  return programConsumer(label, command, args, path);
+  return programConsumer(label, command, args, path, niceness);
 }

@@ -22,13 +22,22 @@ export function parsePaxRecords(body: Buffer): Map<string, Buffer> {
 }
 
 export function encodePaxRecords(records: Iterable<[string, Buffer]>): Buffer {
-  const parts: Buffer[] = [];
+  const sized: [prefix: string, value: Buffer][] = [];
+  let total = 0;
   for (const [key, value] of records) {
-    const rest = Buffer.byteLength(key, "latin1") + value.length + 3; // " ", "=", "\n"
+    const rest = key.length + value.length + 3; // " ", "=", "\n"; keys are latin1, one byte a char
     const digits = String(rest).length;
     let length = rest + digits;
     if (String(length).length > digits) length += 1; // the length's own digits carried it over (98 → 101)
-    parts.push(Buffer.from(`${length} ${key}=`, "latin1"), value, Buffer.from("\n"));
+    sized.push([`${length} ${key}=`, value]);
+    total += length;
   }
-  return Buffer.concat(parts);
+  const out = Buffer.allocUnsafe(total);
+  let at = 0;
+  for (const [prefix, value] of sized) {
+    at += out.write(prefix, at, "latin1");
+    at += value.copy(out, at);
+    out[at++] = 0x0a;
+  }
+  return out;
 }

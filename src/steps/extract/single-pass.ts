@@ -1,5 +1,6 @@
 import type { ByteProgress } from "../../pipeline/progress.js";
 import type { EntrySink } from "./entry-sinks.js";
+import { allOf } from "./output-pipe.js";
 import { withPortableAcls } from "./posix-acl.js";
 import { maxRewrittenFileSize, rewriteFor, type PostProcess } from "./post-process.js";
 import { displayPath, type TarEntry } from "./tar-entry.js";
@@ -15,7 +16,8 @@ export interface PassStats {
 /**
  * The single pass: every entry of the guest's tar stream is post-processed here, once, and then
  * handed to every sink that wants it. Data chunks go to all sinks before the next chunk is read,
- * so the slowest sink throttles the guest and memory stays bounded.
+ * so the slowest sink throttles the guest and memory stays bounded. Nothing here awaits unless a
+ * sink is full or the source has nothing buffered: per-entry promises cost more CPU than the data.
  */
 export async function streamEntries(
   reader: TarReader,
@@ -41,16 +43,21 @@ export async function streamEntries(
       progress.add(entry.size);
     }
     const targets = sinks.filter((sink) => sink.accepts(out));
-    await Promise.all(targets.map((sink) => sink.begin(out)));
+    let wait = allOf(targets.map((sink) => sink.begin(out)));
+    if (wait) await wait;
     if (content) {
-      await Promise.all(targets.map((sink) => sink.data(content)));
+      wait = allOf(targets.map((sink) => sink.data(content)));
+      if (wait) await wait;
     } else if (out.type === "file") {
-      for await (const chunk of reader.body()) {
+      await reader.pipeBody((chunk) => {
         progress.add(chunk.length);
-        await Promise.all(targets.map((sink) => sink.data(chunk)));
-      }
+        return targets.length === 1
+          ? targets[0]?.data(chunk)
+          : allOf(targets.map((sink) => sink.data(chunk)));
+      });
     }
-    await Promise.all(targets.map((sink) => sink.end(out)));
+    wait = allOf(targets.map((sink) => sink.end(out)));
+    if (wait) await wait;
   }
   return stats;
 }
@@ -62,6 +69,9 @@ async function readWhole(reader: TarReader, entry: TarEntry): Promise<Buffer> {
     );
   }
   const parts: Buffer[] = [];
-  for await (const chunk of reader.body()) parts.push(Buffer.from(chunk));
+  await reader.pipeBody((chunk) => {
+    parts.push(chunk);
+    return undefined;
+  });
   return Buffer.concat(parts);
 }

@@ -37,28 +37,42 @@ export function readString(block: Buffer, name: FieldName): string {
 /** Octal (space/NUL terminated) or GNU base-256 (high bit of the first byte set). */
 export function readNumber(block: Buffer, name: FieldName): number {
   const [offset, length] = field[name];
+  const end = offset + length;
   const first = block[offset] ?? 0;
   if (first & 0x80) {
     let value = BigInt(first & 0x7f);
-    for (let i = 1; i < length; i++) value = (value << 8n) | BigInt(block[offset + i] ?? 0);
+    for (let i = offset + 1; i < end; i++) value = (value << 8n) | BigInt(block[i] ?? 0);
     return Number(value);
   }
-  const text = block
-    .toString("latin1", offset, offset + length)
-    .replace(/[\0 ]+$/, "")
-    .trim();
-  return text === "" ? 0 : parseInt(text, 8);
+  // Digits by hand: this runs for every field of every header, and strings cost more.
+  let at = offset;
+  while (at < end && block[at] === 0x20) at++;
+  let value = 0;
+  for (; at < end; at++) {
+    const digit = (block[at] ?? 0) - 0x30;
+    if (digit < 0 || digit > 7) break;
+    value = value * 8 + digit;
+  }
+  return value;
 }
+
+const octalLimits = Object.fromEntries(
+  Object.entries(field).map(([name, [, length]]) => [name, 8 ** (length - 1) - 1]),
+) as Record<FieldName, number>;
 
 /** The largest value an octal field of `name` holds; larger values go into pax records. */
 export function octalLimit(name: FieldName): number {
-  return 8 ** (field[name][1] - 1) - 1;
+  return octalLimits[name];
 }
 
 export function writeOctal(block: Buffer, name: FieldName, value: number): void {
   const [offset, length] = field[name];
-  const clamped = Math.min(Math.max(0, Math.floor(value)), octalLimit(name));
-  block.write(clamped.toString(8).padStart(length - 1, "0") + "\0", offset, length, "latin1");
+  let rest = Math.min(Math.max(0, Math.floor(value)), octalLimit(name));
+  for (let at = offset + length - 2; at >= offset; at--) {
+    block[at] = 0x30 + (rest % 8);
+    rest = Math.floor(rest / 8);
+  }
+  block[offset + length - 1] = 0;
 }
 
 export function writeString(block: Buffer, name: FieldName, value: string): void {
@@ -66,11 +80,11 @@ export function writeString(block: Buffer, name: FieldName, value: string): void
   block.write(value, offset, length, "latin1");
 }
 
+/** The unsigned sum of the header's bytes, the checksum field counted as spaces. */
 export function checksumOf(block: Buffer): number {
-  let sum = 0;
   const [offset, length] = field.checksum;
-  for (let i = 0; i < blockSize; i++) {
-    sum += i >= offset && i < offset + length ? 0x20 : (block[i] ?? 0);
-  }
+  let sum = 0x20 * length;
+  for (let i = 0; i < offset; i++) sum += block[i] ?? 0;
+  for (let i = offset + length; i < blockSize; i++) sum += block[i] ?? 0;
   return sum;
 }

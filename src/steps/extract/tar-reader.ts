@@ -1,4 +1,5 @@
 import type { ByteReader } from "./byte-reader.js";
+import type { Pending } from "./output-pipe.js";
 import { parsePaxRecords } from "./pax-records.js";
 import { normalisePath, type EntryType, type TarEntry } from "./tar-entry.js";
 import { blockSize, checksumOf, paddingFor, readNumber, readString } from "./tar-header-fields.js";
@@ -23,9 +24,10 @@ const consumedKeys = new Set(["path", "linkpath", "size", "uid", "gid", "uname",
 
 /**
  * Reads a POSIX/GNU tar stream one entry at a time. After `next()` returns a regular file, read its
- * data with `body()` (or let the following `next()` skip it).
+ * data with `pipeBody()` (or let the following `next()` skip it).
  */
 export class TarReader {
+  private bodySize = 0;
   private bodyLeft = 0;
   private paddingLeft = 0;
 
@@ -57,19 +59,26 @@ export class TarReader {
       if (!type) throw new TarFormatError(`unsupported tar entry type ${JSON.stringify(typeflag)}`);
       const entry = toEntry(block, type, pax, gnuLongName, gnuLongLink);
       entry.size = type === "file" ? size : 0;
+      this.bodySize = size;
       this.bodyLeft = size;
       this.paddingLeft = paddingFor(size);
       return entry;
     }
   }
 
-  /** The current regular file's data as slices of the stream (valid until the next read). */
-  async *body(): AsyncGenerator<Buffer> {
+  /**
+   * Hands the current regular file's data to `onChunk` as slices of the stream (views, valid until
+   * the next read), waiting whenever it returns a promise. Buffered bytes go without one.
+   */
+  async pipeBody(onChunk: (chunk: Buffer) => Pending): Promise<void> {
     while (this.bodyLeft > 0) {
-      for await (const slice of this.bytes.slices(Math.min(this.bodyLeft, 1 << 20))) {
-        this.bodyLeft -= slice.length;
-        yield slice;
-      }
+      const got = this.bodySize - this.bodyLeft;
+      const chunk =
+        this.bytes.takeBuffered(this.bodyLeft) ??
+        (await this.bytes.waitSlice(this.bodyLeft, this.bodySize, got));
+      this.bodyLeft -= chunk.length;
+      const wait = onChunk(chunk);
+      if (wait) await wait;
     }
     await this.skipBody();
   }
@@ -103,7 +112,8 @@ function toEntry(
     pax.get("path")?.toString("latin1") ?? gnuLongName ?? (prefix ? `${prefix}/${shortName}` : shortName);
   const linkname = pax.get("linkpath")?.toString("latin1") ?? gnuLongLink ?? readString(block, "linkname");
   const isDir = type === "directory" || (type === "file" && name.endsWith("/"));
-  const extended = new Map([...pax].filter(([key]) => !consumedKeys.has(key)));
+  const extended = new Map<string, Buffer>();
+  for (const [key, value] of pax) if (!consumedKeys.has(key)) extended.set(key, value);
   return {
     path: normalisePath(name),
     type: isDir ? "directory" : type,

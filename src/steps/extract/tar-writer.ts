@@ -35,6 +35,8 @@ const zeros = Buffer.alloc(blockSize);
  * header. Names are the guest's raw bytes. They go into ustar fields or GNU long names, never pax
  * "path" records: those are defined as UTF-8, so bsdtar and GNU tar convert them to the locale
  * (and fail on names that are not UTF-8), and GNU tar ignores the hdrcharset=BINARY escape.
+ * Written into one buffer: this runs for every entry of the guest (nearly all carry pax atime and
+ * ctime), so it avoids a buffer per block.
  */
 export function encodeTarHeader(entry: TarEntry): Buffer {
   const name = entry.path === "." ? "./" : `./${entry.path}${entry.type === "directory" ? "/" : ""}`;
@@ -47,54 +49,78 @@ export function encodeTarHeader(entry: TarEntry): Buffer {
   if (entry.gid > octalLimit("gid")) records.push(["gid", latin1(String(entry.gid))]);
   records.push(...entry.extended);
 
-  const blocks: Buffer[] = [];
-  if (records.length > 0) blocks.push(...extensionBlocks(entry.path, "x", encodePaxRecords(records)));
-  if (!split) blocks.push(...extensionBlocks(entry.path, "L", latin1(`${name}\0`)));
-  if (linkname.length > field.linkname[1])
-    blocks.push(...extensionBlocks(entry.path, "K", latin1(`${linkname}\0`)));
-  blocks.push(ustarBlock(entry, split ?? { prefix: "", name: name.slice(0, field.name[1]) }, linkname));
-  return blocks.length === 1 ? (blocks[0] ?? Buffer.alloc(0)) : Buffer.concat(blocks);
-}
-
-/** A pax ("x") or GNU long name/link ("L"/"K") header and its padded body. */
-function extensionBlocks(path: string, typeflag: "x" | "L" | "K", body: Buffer): Buffer[] {
-  const base = path.slice(path.lastIndexOf("/") + 1).slice(0, 80);
-  const name = typeflag === "x" ? `./PaxHeaders/${base}` : "././@LongLink";
-  const header = { path, type: "file", size: body.length, mode: 0o644, uid: 0, gid: 0, mtime: 0 } as const;
-  const block = ustarBlock(
-    { ...header, linkTarget: "", devMajor: 0, devMinor: 0, extended: new Map() },
-    { prefix: "", name },
-    "",
-    typeflag,
+  const extensions: [typeflag: "x" | "L" | "K", body: Buffer][] = [];
+  if (records.length > 0) extensions.push(["x", encodePaxRecords(records)]);
+  if (!split) extensions.push(["L", latin1(`${name}\0`)]);
+  if (linkname.length > field.linkname[1]) extensions.push(["K", latin1(`${linkname}\0`)]);
+  const size = extensions.reduce(
+    (sum, [, body]) => sum + blockSize + body.length + paddingFor(body.length),
+    0,
   );
-  return [block, body, tarPadding(body.length)];
+  const out = Buffer.alloc(size + blockSize);
+  let at = 0;
+  for (const [typeflag, body] of extensions) {
+    const base = entry.path.slice(entry.path.lastIndexOf("/") + 1).slice(0, 80);
+    writeUstar(out.subarray(at, at + blockSize), {
+      names: { prefix: "", name: typeflag === "x" ? `./PaxHeaders/${base}` : "././@LongLink" },
+      typeflag,
+      mode: 0o644,
+      uid: 0,
+      gid: 0,
+      size: body.length,
+      mtime: 0,
+      linkname: "",
+    });
+    body.copy(out, at + blockSize);
+    at += blockSize + body.length + paddingFor(body.length);
+  }
+  writeUstar(out.subarray(at), {
+    names: split ?? { prefix: "", name: name.slice(0, field.name[1]) },
+    typeflag: typeflags[entry.type],
+    mode: entry.mode & 0o7777,
+    uid: entry.uid,
+    gid: entry.gid,
+    size: entry.type === "file" ? entry.size : 0,
+    mtime: entry.mtime,
+    linkname: linkname.slice(0, field.linkname[1]),
+    ...((entry.type === "chardev" || entry.type === "blockdev") && {
+      device: { major: entry.devMajor, minor: entry.devMinor },
+    }),
+  });
+  return out;
 }
 
-function ustarBlock(
-  entry: TarEntry,
-  names: { prefix: string; name: string },
-  linkname: string,
-  typeflag = typeflags[entry.type],
-): Buffer {
-  const block = Buffer.alloc(blockSize);
-  writeString(block, "name", names.name);
-  writeOctal(block, "mode", entry.mode & 0o7777);
-  writeOctal(block, "uid", entry.uid);
-  writeOctal(block, "gid", entry.gid);
-  writeOctal(block, "size", entry.type === "file" ? entry.size : 0);
-  writeOctal(block, "mtime", entry.mtime);
-  writeString(block, "typeflag", typeflag);
-  writeString(block, "linkname", linkname.slice(0, field.linkname[1]));
+interface UstarFields {
+  names: { prefix: string; name: string };
+  typeflag: string;
+  mode: number;
+  uid: number;
+  gid: number;
+  size: number;
+  mtime: number;
+  linkname: string;
+  device?: { major: number; minor: number };
+}
+
+/** Fills a zeroed 512-byte block. */
+function writeUstar(block: Buffer, fields: UstarFields): void {
+  writeString(block, "name", fields.names.name);
+  writeOctal(block, "mode", fields.mode);
+  writeOctal(block, "uid", fields.uid);
+  writeOctal(block, "gid", fields.gid);
+  writeOctal(block, "size", fields.size);
+  writeOctal(block, "mtime", fields.mtime);
+  writeString(block, "typeflag", fields.typeflag);
+  writeString(block, "linkname", fields.linkname);
   writeString(block, "magic", "ustar\0");
   writeString(block, "version", "00");
-  if (entry.type === "chardev" || entry.type === "blockdev") {
-    writeOctal(block, "devmajor", entry.devMajor);
-    writeOctal(block, "devminor", entry.devMinor);
+  if (fields.device) {
+    writeOctal(block, "devmajor", fields.device.major);
+    writeOctal(block, "devminor", fields.device.minor);
   }
-  writeString(block, "prefix", names.prefix);
+  writeString(block, "prefix", fields.names.prefix);
   const checksum = checksumOf(block);
   block.write(checksum.toString(8).padStart(6, "0") + "\0 ", field.checksum[0], 8, "latin1");
-  return block;
 }
 
 /** Fits a name into ustar's name (100 bytes) + prefix (155 bytes), split at a "/"; else undefined. */

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { Readable } from "node:stream";
 import { test } from "node:test";
 import { ByteReader } from "../../../src/steps/extract/byte-reader.js";
 
@@ -36,4 +37,35 @@ test("lines are split on \\n across chunks, bytes kept as latin1", async () => {
     ["one", "two", "\xe9", "last"],
   );
   assert.equal(await reader.readLine(), undefined);
+});
+
+test("a stream is read ahead up to the limit and paused beyond it, and every byte arrives in order", async () => {
+  const chunks = Array.from({ length: 64 }, (_, i) => Buffer.alloc(1000, i));
+  let produced = 0;
+  const source = new Readable({
+    highWaterMark: 1000,
+    read() {
+      const chunk = chunks[produced++];
+      this.push(chunk ?? null);
+    },
+  });
+  const reader = ByteReader.from(source, 8000);
+  assert.equal((await reader.readExact(1))?.[0], 0);
+  await new Promise((resolve) => setTimeout(resolve, 20));
+  assert.ok(source.isPaused(), "the source is paused while the readahead is full");
+  assert.ok(produced <= 12, `read ahead ${produced} chunks of 1000 bytes with a limit of 8000`);
+  const all: Buffer[] = [Buffer.alloc(1, 0)];
+  for (;;) {
+    const part = reader.takeBuffered(4096) ?? ((await reader.more()) ? reader.takeBuffered(4096) : undefined);
+    if (!part) break;
+    all.push(part);
+  }
+  assert.deepEqual(Buffer.concat(all), Buffer.concat(chunks));
+});
+
+test("a source that fails makes the read fail", async () => {
+  const source = new Readable({ read() {} });
+  const reader = ByteReader.from(source);
+  source.destroy(new Error("guestfish died"));
+  await assert.rejects(reader.readExact(10), /guestfish died/);
 });

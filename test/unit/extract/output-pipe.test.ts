@@ -17,16 +17,19 @@ function slowWritable() {
   return { stream, written, release: () => pending.splice(0).forEach((done) => done()) };
 }
 
-test("a write waits while the consumer is full, so memory stays bounded", async () => {
+test("a write waits while the consumer has more than the limit queued, so memory stays bounded", async () => {
   const { stream, written, release } = slowWritable();
-  const pipe = new OutputPipe(stream, 64);
+  const pipe = new OutputPipe(stream, 64, 4096);
+  assert.equal(pipe.write(Buffer.alloc(2048)), undefined, "below the limit: taken without waiting");
   let done = false;
-  const write = pipe.write(Buffer.alloc(2048)).then(() => (done = true)); // more than the highWaterMark
+  const write = pipe.write(Buffer.alloc(2048))?.then(() => (done = true)); // now 4 KiB are queued
+  assert.ok(write, "at the limit the writer must wait");
   await new Promise((resolve) => setImmediate(resolve));
-  assert.equal(written.length, 1);
+  assert.equal(written.length, 1, "the stream took one write; the other is queued");
   assert.equal(done, false, "the write must wait until the consumer drains");
-  release();
+  const drain = setInterval(release, 1);
   await write;
+  clearInterval(drain);
   assert.equal(done, true);
 });
 

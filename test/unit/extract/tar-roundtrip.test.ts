@@ -47,7 +47,10 @@ async function readAll(stream: Buffer, chunkSize = 777): Promise<[TarEntry, Buff
   const result: [TarEntry, Buffer][] = [];
   for (let entry = await reader.next(); entry; entry = await reader.next()) {
     const parts: Buffer[] = [];
-    for await (const part of reader.body()) parts.push(Buffer.from(part));
+    await reader.pipeBody((part) => {
+      parts.push(Buffer.from(part));
+      return undefined;
+    });
     result.push([entry, Buffer.concat(parts)]);
   }
   return result;

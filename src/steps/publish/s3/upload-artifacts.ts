@@ -8,11 +8,9 @@ import { s3ClientFor } from "./client.js";
 import { s3Failure } from "./errors.js";
 import { abortIncompleteUploads } from "./incomplete-uploads.js";
 import { objectKey, s3Url, type S3Target, type S3Upload } from "./target.js";
+import { partSizeFor } from "./part-size.js";
 import { readVerified } from "./verified-read.js";
 
-const MIB = 1 << 20;
-const MIN_PART_SIZE = 8 * MIB;
-const MAX_PARTS = 10_000;
 const PARTS_IN_FLIGHT = 4;
 /** Cleaning up after a failure must not hang on the server that just failed us. */
 const CLEANUP_TIMEOUT_MS = 10_000;
@@ -124,9 +122,4 @@ async function sizeOf(target: S3Target, upload: S3Upload): Promise<number> {
   } catch (err) {
     throw s3Failure(`S3 upload of ${upload.localPath} to ${s3Url(target, upload.key)}`, target, err);
   }
-}
-
-/** At least 8 MiB, and large enough that the file fits in S3's 10,000 parts. */
-export function partSizeFor(size: number): number {
-  return Math.max(MIN_PART_SIZE, Math.ceil(size / MAX_PARTS / MIB) * MIB);
 }
