@@ -42,9 +42,10 @@ describe("kubevirt backend: children a tenant forged", () => {
     env = await startEnv({
       extraApiServerArgs: ["--enable-admission-plugins=OwnerReferencesPermissionEnforcement"],
     });
-    // The tenant may create Jobs and Pods and read builds: not update a build's finalizers.
+    // The tenant may create Jobs, Pods and VMIs and read builds: not update a build's finalizers.
     const kubectl = (...args: string[]) => env.cp.kubectl([...args, "-n", namespace], { check: true });
-    await kubectl("create", "role", "make", "--verb=create,get,list", "--resource=jobs.batch,pods");
+    const made = "--resource=jobs.batch,pods,virtualmachineinstances.kubevirt.io";
+    await kubectl("create", "role", "make", "--verb=create,get,list", made);
     await kubectl("create", "role", "read", "--verb=get,list", "--resource=rootfsbuilds.rootfs.dev");
     for (const role of ["make", "read"])
       await kubectl("create", "rolebinding", role, `--role=${role}`, `--user=${tenant}`);
@@ -175,6 +176,38 @@ describe("kubevirt backend: children a tenant forged", () => {
     const later = await buildUntil(env, build.metadata.name, () => true);
     assert.notEqual(later.status?.phase, "Succeeded");
     assert.deepEqual(await images(key), []);
+  });
+
+  test("a VMI the tenant made at the install VM's name, claiming the install finished: no extract", async () => {
+    const build = await applyBuild(env, uniqueBuild("early-vmi"));
+    await finishJob(env, await childOf(env, build, "prepare"), prepareSucceeded);
+    const vm = await childOf(env, build, "install");
+    const vmRef = { apiVersion: "kubevirt.io/v1", kind: "VirtualMachine", name: vm.metadata.name };
+    const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+    await asTenant({
+      apiVersion: "kubevirt.io/v1",
+      kind: "VirtualMachineInstance",
+      metadata: {
+        name: vm.metadata.name,
+        namespace,
+        labels: { [managedByLabel]: managedBy },
+        ownerReferences: [{ ...vmRef, uid: vm.metadata.uid ?? "", controller: true }],
+      },
+      spec: { domain: { devices: {} } },
+      status: {
+        phase: "Succeeded",
+        phaseTransitionTimestamps: [{ phase: "Succeeded", phaseTransitionTimestamp: now }],
+      },
+    });
+    await sleep(2000);
+    const later = await buildUntil(env, "early-vmi", () => true);
+    assert.equal(later.status?.phase, "Installing", JSON.stringify(later.status));
+    const jobs = await env.client.list(coreRefs.job, { namespace, labelSelector: "rootfs.dev/step=extract" });
+    assert.deepEqual(
+      jobs.items.filter((j) => j.metadata.ownerReferences?.some((o) => o.uid === build.metadata.uid)),
+      [],
+      "no extract Job for an install that never ran",
+    );
   });
 
   test("Pods that carry the real extract Job's uid label, but that it does not control, are not its result", async () => {
