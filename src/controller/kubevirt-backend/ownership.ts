@@ -41,4 +41,3 @@ export function sharedChild(object: KubeObject, namespace: string | undefined): 
     owners.every((o) => o.kind === "RootfsBuild" && o.controller !== true && o.blockOwnerDeletion === true)
   );
 }
-
