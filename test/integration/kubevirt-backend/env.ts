@@ -124,6 +124,15 @@ export async function startOperator(
   });
 }
 
+/** The test's configuration, with sources on loopback over plain http let through (and `sources`). */
+export function loopbackSourcesConfig(sources: Record<string, unknown> = {}): OperatorConfig {
+  return operatorConfigSchema.parse({
+    namespace: operatorNamespace,
+    defaultStorage: { pvc: { claimName: storageClaim } },
+    sources: { allowPlainHTTP: true, allowPrivateAddresses: true, ...sources },
+  });
+}
+
 let isoSeq = 0;
 
 /** A build in the builds namespace, of an ISO (digest) no other test uses unless `iso` is shared. */

@@ -2,18 +2,16 @@
 // backend fails the build SourceTooLarge before it makes any PVC or Job, against a real loopback server.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { operatorConfigSchema } from "../../../src/controller/config.js";
 import { coreRefs, type Manager } from "../../../src/runtime/index.js";
 import { startServer, type TestServer } from "../../helpers/http-server.js";
 import { set } from "../../helpers/builds.js";
 import {
   applyBuild,
+  loopbackSourcesConfig,
   buildUntil,
   namespace,
-  operatorNamespace,
   startEnv,
   startOperator,
-  storageClaim,
   succeededCondition,
   uniqueBuild,
   type Env,
@@ -34,11 +32,7 @@ describe("kubevirt backend: an ISO larger than sources.maxISOSize", () => {
       else res.destroy();
     });
     env = await startEnv();
-    const config = operatorConfigSchema.parse({
-      namespace: operatorNamespace,
-      defaultStorage: { pvc: { claimName: storageClaim } },
-      sources: { allowPlainHTTP: true, allowPrivateAddresses: true, maxISOSize: "1Gi" },
-    });
+    const config = loopbackSourcesConfig({ maxISOSize: "1Gi" });
     operator = await startOperator(env, { config, realIsoSize: true });
   });
   after(async () => {
