@@ -11,7 +11,7 @@ import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
 import type { RootfsImage } from "../../../src/api/rootfsimage.js";
 import { rootfsImageRef } from "../../../src/controller/resources.js";
-import { coreRefs, type KubeObject, type Manager } from "../../../src/runtime/index.js";
+import type { KubeObject, Manager } from "../../../src/runtime/index.js";
 import { set } from "../../helpers/builds.js";
 import { serveBody, startServer, type TestServer } from "../../helpers/http-server.js";
 import { repoRoot } from "../../helpers/paths.js";
@@ -19,14 +19,13 @@ import {
   applyBuild,
   loopbackSourcesConfig,
   buildUntil,
-  namespace,
   startEnv,
   startOperator,
   succeededCondition,
   uniqueBuild,
   type Env,
 } from "./env.js";
-import { childOf, childrenOf, finishJob } from "./fake-cluster.js";
+import { childOf, childrenOf, configFilesOf, finishJob, type SecretVolume } from "./fake-cluster.js";
 
 const iso = randomBytes(1024 * 1024);
 const isoDigest = createHash("sha256").update(iso).digest("hex");
@@ -98,17 +97,9 @@ describe("kubevirt backend: a checksum file that answers differently the second 
 
 /** Writes the prepare Job's config Secret as the kubelet mounts it at /config. */
 async function mountConfig(env: Env, job: KubeObject, dir: string): Promise<string> {
-  const volumes = (
-    job.spec as { template: { spec: { volumes?: { name: string; secret?: { secretName: string } }[] } } }
-  ).template.spec.volumes;
-  const secretName = volumes?.find((v) => v.name === "config")?.secret?.secretName ?? "";
-  const secret = await env.client.get<KubeObject & { data?: Record<string, string> }>(
-    coreRefs.secret,
-    secretName,
-    namespace,
-  );
+  const { volumes } = (job.spec as { template: { spec: { volumes?: SecretVolume[] } } }).template.spec;
   await mkdir(dir, { recursive: true });
-  for (const [key, value] of Object.entries(secret?.data ?? {}))
-    await writeFile(path.join(dir, key), Buffer.from(value, "base64"));
+  for (const [key, value] of Object.entries(await configFilesOf(env, volumes)))
+    await writeFile(path.join(dir, key), value);
   return dir;
 }
