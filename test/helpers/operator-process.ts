@@ -2,8 +2,10 @@
 // lines kept in memory and copied to a file.
 import { spawn } from "node:child_process";
 import { createWriteStream } from "node:fs";
+import { rm } from "node:fs/promises";
 import { createInterface } from "node:readline";
 import path from "node:path";
+import { installCrds, startControlPlane, type ControlPlane } from "../harness/control-plane.js";
 import { repoRoot } from "./paths.js";
 
 export interface OperatorProcessOptions {
@@ -20,6 +22,8 @@ export interface OperatorProcessOptions {
 export interface OperatorProcess {
   /** The command line, as a user would type it. */
   command: string;
+  /** The operator's process id (its /proc/<pid>/status tells its memory). */
+  pid: number;
   /** Parsed JSON log lines so far (pino: level, time, msg, plus the logger's keys). */
   logs(): Record<string, unknown>[];
   /** Log lines whose msg is `msg`. */
@@ -81,6 +85,7 @@ export async function startOperatorProcess(opts: OperatorProcessOptions): Promis
   }
   return {
     command: `rootfs ${args.join(" ")}`,
+    pid: child.pid ?? 0,
     logs: () => [...lines],
     logged: (msg) => lines.filter((l) => l.msg === msg),
     async stop() {
@@ -90,6 +95,44 @@ export async function startOperatorProcess(opts: OperatorProcessOptions): Promis
       clearTimeout(timer);
       file.end();
       return result;
+    },
+  };
+}
+
+export interface LocalOperatorEnv {
+  cp: ControlPlane;
+  operator: OperatorProcess;
+  /** Stops the operator and the control plane, and removes `work` (unless KEEP_E2E_WORK is set). */
+  stop(): Promise<void>;
+}
+
+/**
+ * A control plane with the CRDs and the operator's namespace, and the operator on it with its storage
+ * (<work>/storage), a cache of its own (<work>/cache: nothing reused from earlier runs) and its log
+ * (<work>/operator.log).
+ */
+export async function startLocalOperatorEnv(
+  work: string,
+  opts: Pick<OperatorProcessOptions, "accel" | "config"> = {},
+): Promise<LocalOperatorEnv> {
+  const cp = await startControlPlane();
+  await installCrds(cp, [path.join(repoRoot, "crds")]);
+  await cp.kubectl(["create", "namespace", "rootfs-system"], { check: true });
+  const operator = await startOperatorProcess({
+    kubeconfig: cp.kubeconfigPath,
+    storageDir: path.join(work, "storage"),
+    cacheDir: path.join(work, "cache"),
+    logFile: path.join(work, "operator.log"),
+    ...opts,
+  });
+  return {
+    cp,
+    operator,
+    async stop() {
+      await operator.stop();
+      await cp.stop();
+      if (process.env.KEEP_E2E_WORK) console.log(`Kept ${work}`);
+      else await rm(work, { recursive: true, force: true });
     },
   };
 }

@@ -2,7 +2,7 @@
 // as a child process, `kubectl apply -f examples/tiny.yaml`, and the rootfs it leaves on disk.
 import assert from "node:assert/strict";
 import { execFile } from "node:child_process";
-import { access, mkdtemp, readFile, rm, stat } from "node:fs/promises";
+import { access, mkdtemp, readFile, stat } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
@@ -12,10 +12,14 @@ import type { RootfsBuild } from "../../../src/api/rootfsbuild.js";
 import type { RootfsImage } from "../../../src/api/rootfsimage.js";
 import type { Manifest } from "../../../src/pipeline/manifest.js";
 import { sha256OfFile } from "../../../src/steps/files.js";
-import { installCrds, startControlPlane, type ControlPlane } from "../../harness/control-plane.js";
+import type { ControlPlane } from "../../harness/control-plane.js";
 import { eventually } from "../../helpers/eventually.js";
 import type { TestServer } from "../../helpers/http-server.js";
-import { startOperatorProcess, type OperatorProcess } from "../../helpers/operator-process.js";
+import {
+  startLocalOperatorEnv,
+  type LocalOperatorEnv,
+  type OperatorProcess,
+} from "../../helpers/operator-process.js";
 import { repoRoot } from "../../helpers/paths.js";
 import { buildTinyInstaller, serveTinyInstaller } from "../../helpers/tiny-installer.js";
 import { cpioNames } from "../extract/archive-contents.js";
@@ -28,6 +32,7 @@ describe("rootfs operator --backend local builds examples/tiny.yaml", { timeout:
   let cp: ControlPlane;
   let server: TestServer;
   let operator: OperatorProcess;
+  let env: LocalOperatorEnv;
   let work: string;
   /** Where the local backend puts claim rootfs-artifacts, subPath tiny, of namespace default. */
   let out: string;
@@ -37,24 +42,12 @@ describe("rootfs operator --backend local builds examples/tiny.yaml", { timeout:
     server = await serveTinyInstaller(installer);
     work = await mkdtemp(path.join(tmpdir(), "rootfs-operator-local-"));
     out = path.join(work, "storage", "default", "rootfs-artifacts", "tiny");
-    cp = await startControlPlane();
-    await installCrds(cp, [path.join(repoRoot, "crds")]);
-    await cp.kubectl(["create", "namespace", "rootfs-system"], { check: true });
-    operator = await startOperatorProcess({
-      kubeconfig: cp.kubeconfigPath,
-      storageDir: path.join(work, "storage"),
-      // A cache of its own: every step runs, nothing is reused from earlier test runs.
-      cacheDir: path.join(work, "cache"),
-      logFile: path.join(work, "operator.log"),
-      accel: process.env.ROOTFS_E2E_ACCEL,
-    });
+    env = await startLocalOperatorEnv(work, { accel: process.env.ROOTFS_E2E_ACCEL });
+    ({ cp, operator } = env);
   });
   after(async () => {
-    await operator?.stop();
-    await cp?.stop();
+    await env?.stop();
     await server?.close();
-    if (process.env.KEEP_E2E_WORK) console.log(`Kept ${work}`);
-    else await rm(work, { recursive: true, force: true });
   });
 
   const get = async <T>(kind: string, name: string): Promise<T> =>

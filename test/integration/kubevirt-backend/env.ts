@@ -88,7 +88,13 @@ export async function createBuildNamespaces(client: KubeClient): Promise<void> {
  */
 export async function startOperator(
   env: Env,
-  as: { config?: OperatorConfig; kubeconfig?: string; leaderElection?: boolean } = {},
+  as: {
+    config?: OperatorConfig;
+    kubeconfig?: string;
+    leaderElection?: boolean;
+    /** Ask the ISO's server for its size (HEAD), as the operator does, instead of a fixed 4.4 GB. */
+    realIsoSize?: boolean;
+  } = {},
 ): Promise<Manager> {
   // TEST_LOG=info (or debug) shows what the operator did.
   const log = process.env.TEST_LOG ? createLogger({ level: process.env.TEST_LOG }) : silentLogger();
@@ -111,10 +117,19 @@ export async function startOperator(
         wireKubevirtBackend(manager, {
           config,
           pollIntervalMs: 250,
-          isoSize: () => Promise.resolve(4_400_000_000),
+          ...(!as.realIsoSize && { isoSize: () => Promise.resolve(4_400_000_000) }),
           now: () => new Date(Date.now() + env.clockOffsetMs),
         }),
     },
+  });
+}
+
+/** The test's configuration, with sources on loopback over plain http let through (and `sources`). */
+export function loopbackSourcesConfig(sources: Record<string, unknown> = {}): OperatorConfig {
+  return operatorConfigSchema.parse({
+    namespace: operatorNamespace,
+    defaultStorage: { pvc: { claimName: storageClaim } },
+    sources: { allowPlainHTTP: true, allowPrivateAddresses: true, ...sources },
   });
 }
 

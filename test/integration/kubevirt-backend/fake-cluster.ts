@@ -120,7 +120,9 @@ export async function finishJob(
           kind: "Job",
           name: stored.metadata.name,
           uid: stored.metadata.uid ?? "",
+          // As the Job controller sets it (metav1.NewControllerRef): the operator counts no Pod without.
           controller: true,
+          blockOwnerDeletion: true,
         },
       ],
     },
