@@ -54,10 +54,14 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   "workerImage" (include "rootfs-operator.image" (dict "image" $b.workerImage "chart" .Chart))
   "workerImagePullPolicy" $b.workerImage.pullPolicy
   "kvmDevice" $b.kvmDevice
+  "installRuntime" $b.installRuntime
   "nodeSelectors" $b.nodeSelectors
   "workerResources" $b.workerResources
   "defaultStorage" (dict)
 }}
+{{- with $b.kvmGroupId }}
+{{- $_ := set $config "kvmGroupId" . }}
+{{- end }}
 {{- with $b.storageClassName }}
 {{- $_ := set $config "storageClassName" . }}
 {{- end }}

@@ -10,6 +10,7 @@ import {
 import type { ConsoleTailReader } from "./console-tail.js";
 import { ownedBy } from "./decision.js";
 import { installTimedOut } from "./install-outcome.js";
+import type { InstallLogReader } from "./install-log.js";
 import type { IsoSizeProbe } from "./iso-size.js";
 import { jobOutcome, podsOf } from "./job-outcome.js";
 import type { ObservedJob, ObservedPod, ObservedVmi } from "./observed.js";
@@ -21,8 +22,9 @@ export interface ChildInformers {
   pvcs: Informer;
   jobs: Informer<ObservedJob>;
   pods: Informer<ObservedPod>;
-  vms: Informer;
-  vmis: Informer<ObservedVmi>;
+  /** Only where installs run in KubeVirt VMs (installRuntime kubevirt). */
+  vms?: Informer;
+  vmis?: Informer<ObservedVmi>;
 }
 
 export interface ObserveDeps {
@@ -30,14 +32,16 @@ export interface ObserveDeps {
   owned: OwnedChildren;
   isoSize: IsoSizeProbe;
   consoleTail: ConsoleTailReader;
+  installLog: InstallLogReader;
   /** Whether a PVC exists: the storage PVC is the user's, so it is not in the label-selected caches. */
   pvcExists: (namespace: string, name: string) => Promise<boolean>;
 }
 
 /**
- * Gathers the build's children from the caches. Only three things leave the process, and only when
+ * Gathers the build's children from the caches. Only four things leave the process, and only when
  * decide() will need them: the ISO's size (no ISO PVC yet), whether the storage PVC exists (before the
- * install and before the extract) and the console tail (the install failed or timed out).
+ * install and before the extract), the console tail (the install VM failed or timed out) and the
+ * running install Pod's log (its accelerator and progress).
  */
 export async function observe(
   ctx: BuildContext,
@@ -48,8 +52,8 @@ export async function observe(
   const { pvcs, jobs, pods, vms, vmis } = deps.informers;
   const names = allChildNames(ctx);
   const namespace = namespaceOf(ctx);
-  const cached = <T extends KubeObject>(informer: Informer<T>, name: string) =>
-    informer.get(`${namespace}/${name}`);
+  const cached = <T extends KubeObject>(informer: Informer<T> | undefined, name: string) =>
+    informer?.get(`${namespace}/${name}`);
   const finishedPods = (job: ObservedJob | undefined) =>
     job && jobOutcome(job).phase !== "running" ? podsOf(job, pods.list()) : [];
 
@@ -57,6 +61,8 @@ export async function observe(
   const instance = cached(vmis, names.installVm);
   const prepareJob = cached(jobs, names.prepareJob);
   const extractJob = cached(jobs, names.extractJob);
+  const installJob = ctx.installRuntime === "pod" ? cached(jobs, names.installJob) : undefined;
+  const installPods = installJob ? podsOf(installJob, pods.list()) : [];
   const snapshot: Snapshot = {
     isoPvc: cached(pvcs, names.isoPvc),
     prepareJob,
@@ -66,17 +72,25 @@ export async function observe(
     vm,
     // A VMI left behind by a deleted VM of the same name is not this VM's.
     vmi: vm?.metadata.uid && instance && ownedBy(instance, vm.metadata.uid) ? instance : undefined,
+    installJob,
+    installPods,
     extractJob,
     extractPods: finishedPods(extractJob),
     stale: staleChildren(ctx, deps.owned, names),
   };
 
-  if (!snapshot.isoPvc && !vm && !extractJob) {
+  if (!snapshot.isoPvc && !vm && !installJob && !extractJob) {
     snapshot.isoSizeBytes = await deps.isoSize(ctx.build.spec.source.iso?.url ?? "");
   }
   const vmi = snapshot.vmi;
   const phase = vmi?.status?.phase;
-  if (storage.pvc && !extractJob && (!vm || phase === "Succeeded")) {
+  const installRunning = installJob !== undefined && jobOutcome(installJob).phase === "running";
+  const installing = vm
+    ? phase !== "Succeeded"
+    : installJob
+      ? jobOutcome(installJob).phase !== "succeeded"
+      : false;
+  if (storage.pvc && !extractJob && !installing) {
     snapshot.storagePvcFound = await deps.pvcExists(namespace, storage.pvc.claimName);
   }
   const timedOut =
@@ -84,6 +98,8 @@ export async function observe(
   if (vmi && !extractJob && (phase === "Failed" || (phase !== "Succeeded" && timedOut))) {
     snapshot.consoleTail = await deps.consoleTail(vmi);
   }
+  const installPod = installPods.filter((pod) => pod.status?.phase === "Running").at(-1);
+  if (installRunning && installPod) snapshot.installLog = await deps.installLog(installPod);
   return snapshot;
 }
 

@@ -7,6 +7,7 @@ import {
   type Manager,
   type Watch,
 } from "../../runtime/index.js";
+import type { InstallRuntime } from "../manifests/index.js";
 import { managedBy, managedByLabel } from "../manifests/object-meta.js";
 import { jobNameLabel } from "./job-outcome.js";
 import type { ChildInformers } from "./observe.js";
@@ -16,17 +17,20 @@ import { virtualMachineInstanceRef, virtualMachineRef } from "./refs.js";
 
 /**
  * The manager's caches of every child the backend reads: only objects labelled as the operator's (the
- * Job Pods and virt-launcher Pods inherit the label from their templates), in every namespace. Secrets
+ * Job Pods and virt-launcher Pods inherit the label from their templates), in every namespace; VMs and
+ * their instances only where installs run in them (a cluster without KubeVirt serves neither). Secrets
  * are not among them: the operator creates its Secrets but never reads them (no cluster-wide Secret read).
  */
-export function kubevirtChildInformers(manager: Manager): ChildInformers {
+export function kubevirtChildInformers(manager: Manager, installRuntime: InstallRuntime): ChildInformers {
   const opts = { labelSelector: `${managedByLabel}=${managedBy}` };
   return {
     pvcs: manager.addInformer(coreRefs.pvc, opts),
     jobs: manager.addInformer<ObservedJob>(coreRefs.job, opts),
     pods: manager.addInformer<ObservedPod>(coreRefs.pod, opts),
-    vms: manager.addInformer(virtualMachineRef, opts),
-    vmis: manager.addInformer<ObservedVmi>(virtualMachineInstanceRef, opts),
+    ...(installRuntime === "kubevirt" && {
+      vms: manager.addInformer(virtualMachineRef, opts),
+      vmis: manager.addInformer<ObservedVmi>(virtualMachineInstanceRef, opts),
+    }),
   };
 }
 
@@ -42,11 +46,12 @@ export function kubevirtChildWatches(informers: ChildInformers): Watch[] {
   return [
     watch(pvcs, owningBuilds),
     watch(jobs, owningBuilds),
-    watch(vms, owningBuilds),
     watch(pods, (pod: ObservedPod) =>
       ownersOfCached(jobs, inNamespaceOf(pod, pod.metadata.labels?.[jobNameLabel])),
     ),
-    watch(vmis, (vmi: ObservedVmi) => ownersOfCached(vms, objectKey(vmi))),
+    ...(vms && vmis
+      ? [watch(vms, owningBuilds), watch(vmis, (vmi: ObservedVmi) => ownersOfCached(vms, objectKey(vmi)))]
+      : []),
   ];
 }
 
@@ -62,7 +67,7 @@ export function wireKubevirtBackend(
   manager: Manager,
   opts: Omit<KubevirtBackendOptions, "client" | "informers" | "log">,
 ): { backend: KubevirtBackend; watches: Watch[] } {
-  const informers = kubevirtChildInformers(manager);
+  const informers = kubevirtChildInformers(manager, opts.installRuntime);
   const backend = new KubevirtBackend({
     ...opts,
     client: manager.client,

@@ -2,13 +2,13 @@ import { s3EnvNames } from "../../steps/publish/s3/index.js";
 import type { BuildContext } from "./build-context.js";
 import { allChildNames } from "./child-names.js";
 import type { EnvVar, Job, PodVolume, VolumeMount } from "./core-types.js";
+import { kvmAccess } from "./kvm.js";
 import { buildChildMeta } from "./object-meta.js";
 import type { ResolvedStorage, S3Storage } from "./storage.js";
 import { buildConfigPath, workerPodTemplate } from "./worker-pod.js";
 
 export const targetMountPath = "/target";
 export const outputMountPath = "/output";
-export const kvmResource = "devices.kubevirt.io/kvm";
 
 /**
  * Reads the installed disk with libguestfs (direct backend) and writes the outputs to the storage PVC
@@ -51,7 +51,7 @@ export function extractJob(ctx: BuildContext, opts: { storage: ResolvedStorage }
           { name: "target", persistentVolumeClaim: { claimName: names.targetDiskPvc, readOnly: true } },
           output.volume,
         ],
-        extraLimits: ctx.config.kvmDevice ? { [kvmResource]: "1" } : {},
+        kvm: kvmAccess(ctx),
         writesTree: writesNfsrootTree(ctx, opts.storage),
       }),
     },

@@ -41,7 +41,6 @@ export function prepareJob(ctx: BuildContext): Job {
         env: [],
         mounts: [{ name: "iso", mountPath: isoMountPath }],
         volumes: [{ name: "iso", persistentVolumeClaim: { claimName: names.isoPvc } }],
-        extraLimits: {},
       }),
     },
   };

@@ -3,6 +3,7 @@
 // the extract Pod that writes an nfsroot tree (see treeWriter).
 import { buildConfigKey, prepareConfigKey } from "./answer-secret.js";
 import type { BuildContext } from "./build-context.js";
+import type { KvmAccess } from "./kvm.js";
 import type {
   Container,
   ContainerSecurityContext,
@@ -73,8 +74,10 @@ export interface WorkerPodParts {
   /** Besides /config and /tmp. */
   mounts: VolumeMount[];
   volumes: PodVolume[];
-  /** Extended resources (such as /dev/kvm) added to the limits. */
-  extraLimits: Record<string, string>;
+  /** /dev/kvm: its extended resource in the limits, and the group that may open it. */
+  kvm?: KvmAccess;
+  /** CPU and memory instead of the operator's workerResources (e.g. sized to an install VM). */
+  resources?: { requests: Record<string, string>; limits: Record<string, string> };
   /** Run as root with treeWriterCapabilities (Pod Security "baseline") instead of non-root ("restricted"). */
   writesTree?: boolean;
 }
@@ -82,6 +85,8 @@ export interface WorkerPodParts {
 export function workerPodTemplate(ctx: BuildContext, parts: WorkerPodParts): PodTemplate {
   const { workerImage, workerImagePullPolicy, workerResources, nodeSelectors } = ctx.config;
   const compute = { cpu: workerResources.cpu, memory: workerResources.memory };
+  const resources = parts.resources ?? { requests: compute, limits: compute };
+  const supplementalGroups = parts.kvm?.supplementalGroups;
   const container = (name: string, command: string[]): Container => ({
     name,
     image: workerImage,
@@ -94,7 +99,10 @@ export function workerPodTemplate(ctx: BuildContext, parts: WorkerPodParts): Pod
       { name: "config", mountPath: configDir, readOnly: true },
       { name: "tmp", mountPath: "/tmp" },
     ]),
-    resources: { requests: { ...compute }, limits: { ...compute, ...parts.extraLimits } },
+    resources: {
+      requests: { ...resources.requests },
+      limits: { ...resources.limits, ...parts.kvm?.limits },
+    },
     securityContext: parts.writesTree ? treeWriter.container() : containerSecurityContext(),
     terminationMessagePolicy: "File",
   });
@@ -105,7 +113,10 @@ export function workerPodTemplate(ctx: BuildContext, parts: WorkerPodParts): Pod
       // The worker reads everything from /config and reports through its termination message.
       automountServiceAccountToken: false,
       enableServiceLinks: false,
-      securityContext: parts.writesTree ? treeWriter.pod() : podSecurityContext(),
+      securityContext: {
+        ...(parts.writesTree ? treeWriter.pod() : podSecurityContext()),
+        ...(supplementalGroups && { supplementalGroups: [...supplementalGroups] }),
+      },
       nodeSelector: { ...nodeSelectors[ctx.build.spec.os.arch] },
       ...(parts.init && { initContainers: [container(parts.init.name, parts.init.command)] }),
       containers: [container(workerContainer, parts.command)],

@@ -53,6 +53,7 @@ export async function workerConfig(
     sourceSHA256,
     plan: await planAnswerFile(build.spec, noRefs),
     config: operatorConfigSchema.parse({}),
+    installRuntime: "kubevirt",
   };
   const json = buildConfigJson(ctx);
   return {

@@ -85,6 +85,7 @@ describe("rootfs worker fetch + remaster", () => {
       sourceSHA256,
       plan,
       config: operatorConfigSchema.parse({}),
+      installRuntime: "kubevirt" as const,
     };
     const isoPvc = { apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name: "iso", uid: "u" } };
     const config = await mountSecret(prepareSecret(ctx, isoPvc), path.join(work, "prepare-config"));

@@ -125,6 +125,8 @@ describe("Helm chart", () => {
       workerImagePullPolicy: "Never",
       storageClassName: "fast-ssd",
       kvmDevice: false,
+      kvmGroupId: 36,
+      installRuntime: "pod",
       nodeSelectors: optionValues.builds.nodeSelectors,
       defaultStorage: { pvc: { claimName: "rootfs-artifacts", subPath: "catalog" } },
       workerResources: { cpu: "2", memory: "4Gi" },

@@ -6,6 +6,7 @@ import type { RootfsBuild } from "../../../src/api/rootfsbuild.js";
 import { operatorConfigSchema, type OperatorConfig } from "../../../src/controller/config.js";
 import { startOperator as startRootfsOperator } from "../../../src/controller/operator.js";
 import { wireKubevirtBackend } from "../../../src/controller/kubevirt-backend/index.js";
+import type { InstallRuntime } from "../../../src/controller/manifests/index.js";
 import { rootfsBuildRef } from "../../../src/controller/resources.js";
 import {
   KubeClient,
@@ -88,7 +89,12 @@ export async function createBuildNamespaces(client: KubeClient): Promise<void> {
  */
 export async function startOperator(
   env: Env,
-  as: { config?: OperatorConfig; kubeconfig?: string; leaderElection?: boolean } = {},
+  as: {
+    config?: OperatorConfig;
+    kubeconfig?: string;
+    leaderElection?: boolean;
+    installRuntime?: InstallRuntime;
+  } = {},
 ): Promise<Manager> {
   // TEST_LOG=info (or debug) shows what the operator did.
   const log = process.env.TEST_LOG ? createLogger({ level: process.env.TEST_LOG }) : silentLogger();
@@ -110,6 +116,7 @@ export async function startOperator(
       wire: (manager) =>
         wireKubevirtBackend(manager, {
           config,
+          installRuntime: as.installRuntime ?? "kubevirt",
           pollIntervalMs: 250,
           isoSize: () => Promise.resolve(4_400_000_000),
           now: () => new Date(Date.now() + env.clockOffsetMs),

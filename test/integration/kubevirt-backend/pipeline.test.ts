@@ -78,7 +78,7 @@ describe("kubevirt backend: one build, step by step, on a real apiserver", () =>
         assert.equal(ours?.kind, "RootfsBuild");
       }
     }
-    assert.deepEqual(countsOf(all), oneOfEach);
+    assert.deepEqual(countsOf(all), oneOfEach());
 
     const temporaries = (["install", "disk", "answer", "iso", "prepare", "prepareSecret"] as const).map(
       (step) => ({ step, found: all[step] }),

@@ -2,6 +2,7 @@
 import {
   answerSecret,
   extractJob,
+  installJob,
   installVm,
   isoPvc,
   prepareJob,
@@ -31,6 +32,7 @@ export function allChildren(ctx: BuildContext): Record<keyof BuildChildren, Chil
     answerSecret: answerSecret(ctx, created(disk, pvcUids.targetDiskPvc)),
     targetDiskPvc: disk,
     installVm: installVm(ctx),
+    installJob: installJob(ctx),
     extractJob: extractJob(ctx, { storage: resolveStorage(ctx.build, ctx.config) }),
     isoPvc: iso,
     prepareJob: prepareJob(ctx),
@@ -42,6 +44,6 @@ export function allChildren(ctx: BuildContext): Record<keyof BuildChildren, Chil
  * The objects owned by one build (controller reference), those shared by builds of one ISO, and the
  * Secrets, which depend on a PVC (their controller) and go with it.
  */
-export const buildOwned = ["targetDiskPvc", "installVm", "extractJob"] as const;
+export const buildOwned = ["targetDiskPvc", "installVm", "installJob", "extractJob"] as const;
 export const shared = ["isoPvc", "prepareJob"] as const;
 export const dependents = { answerSecret: "targetDiskPvc", prepareSecret: "isoPvc" } as const;

@@ -3,6 +3,7 @@ import { describe, test } from "node:test";
 import {
   allChildNames,
   extractJob,
+  installJob,
   prepareJob,
   resolveStorage,
   type BuildContext,
@@ -44,6 +45,12 @@ describe("worker Jobs", () => {
   for (const { id, make, secret, config } of [
     { id: "prepare", make: prepareJob, secret: "prepareSecret", config: "prepare.json" },
     { id: "extract", make: cgzExtractFor, secret: "answerSecret", config: "build.json" },
+    {
+      id: "install (installRuntime pod)",
+      make: (ctx: BuildContext) => installJob({ ...ctx, installRuntime: "pod" }),
+      secret: "answerSecret",
+      config: "build.json",
+    },
   ]) {
     test(`${id}: non-root, no privilege escalation, no capabilities, RuntimeDefault seccomp`, async () => {
       const job = make(await contextFor(buildNamed("secure")));

@@ -132,7 +132,12 @@ export function decideFor(f: Fixture, snap: Snapshot, time: string): Decision {
   return decide(f.ctx, resolveStorage(f.ctx.build, f.ctx.config), snap, new Date(time));
 }
 
-export const emptySnapshot = (): Snapshot => ({ preparePods: [], extractPods: [], stale: [] });
+export const emptySnapshot = (): Snapshot => ({
+  preparePods: [],
+  installPods: [],
+  extractPods: [],
+  stale: [],
+});
 
 /** The children as they are once the prepare Job succeeded, ready for the install. */
 export function prepared(f: Fixture): Snapshot {
