@@ -156,7 +156,11 @@ export async function finishJob(env: Env, job: KubeObject, exit: WorkerExit): Pr
                   reason: "Completed",
                   startedAt: now,
                   finishedAt: now,
-                  message: "{}",
+                  // What `rootfs worker fetch` writes, as the real kubelet showed it.
+                  message: JSON.stringify({
+                    sourceSHA256: "5".repeat(64),
+                    steps: [{ name: "fetch", startTime: workerTime(0), completionTime: workerTime(1) }],
+                  }),
                 },
               },
         ),
@@ -279,18 +283,22 @@ export const workerFailure = (reason: string, message: string): WorkerExit => ({
   exitCode: 1,
   message: JSON.stringify({ reason, message }),
 });
+/** A time a worker reports, `seconds` after the fake workers' common start. */
+const workerTime = (seconds: number) => new Date(Date.UTC(2026, 2, 1, 10, 0, seconds)).toISOString();
+
 export const prepareSucceeded: WorkerExit = {
   exitCode: 0,
-  message: JSON.stringify({ volumeId: "openEuler-24.03-LTS-x86_64" }),
+  message: JSON.stringify({
+    volumeId: "openEuler-24.03-LTS-x86_64",
+    steps: [{ name: "remaster", startTime: workerTime(1), completionTime: workerTime(2) }],
+  }),
 };
 /** What `rootfs worker install` writes once the installer powered off. */
 export const installSucceeded: WorkerExit = {
   exitCode: 0,
   message: JSON.stringify({
     accel: "tcg",
-    steps: [
-      { name: "install", startTime: "2026-03-01T10:00:00.000Z", completionTime: "2026-03-01T10:02:00.000Z" },
-    ],
+    steps: [{ name: "install", startTime: workerTime(2), completionTime: workerTime(3) }],
   }),
 };
 /** The extract result: PVC locations relative to the worker's --out, storage left to the backend. */

@@ -77,7 +77,7 @@ describe("kubevirt backend with install Pods (installRuntime pod) on a real apis
     assert.equal(succeededCondition(done)?.reason, "Built");
     assert.deepEqual(
       done.status?.steps?.map((s) => s.name),
-      ["fetch", "install", "extract"],
+      ["fetch", "remaster", "install", "extract"],
     );
     assert.deepEqual(await childrenOf(env, build, "install"), [], "no VM");
   });

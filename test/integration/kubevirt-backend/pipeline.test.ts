@@ -93,7 +93,7 @@ describe("kubevirt backend: one build, step by step, on a real apiserver", () =>
     );
     assert.deepEqual(
       done.status?.steps?.map((s) => s.name),
-      ["fetch", "install", "extract"],
+      ["fetch", "remaster", "install", "extract"],
     );
     const image = await env.client.get<RootfsImage>(rootfsImageRef, done.status?.image ?? "");
     assert.equal(image?.spec.buildKey, done.status?.buildKey);
