@@ -26,8 +26,19 @@ const relative = (p: string) => {
 const began = Date.now();
 const elapsed = () => `${Math.round((Date.now() - began) / 1000)} s`;
 
+/** Each phase the demo announced and when it began, for the summary of where the time went. */
+const phases: { text: string; at: number }[] = [];
+
 function say(text: string): void {
+  phases.push({ text, at: Date.now() });
   console.log(`\n==> ${text} [${elapsed()}]`);
+}
+
+function timeSummary(): string[] {
+  return phases.slice(0, -1).map(({ text, at }, i) => {
+    const seconds = Math.round(((phases[i + 1]?.at ?? Date.now()) - at) / 1000);
+    return `${String(seconds).padStart(6)} s  ${text}`;
+  });
 }
 
 function rootfs(args: string[]): Promise<number> {
@@ -161,3 +172,4 @@ try {
   await server.close();
 }
 say(process.exitCode === 0 ? `Done (${mode})` : `Failed (${mode})`);
+console.log(`Where the time went:\n${timeSummary().join("\n")}`);

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // Runs the compiled test suites with node's built-in test runner.
-// Usage: node scripts/run-tests.mjs [unit|integration|e2e ...]   (default: all suites)
+// Usage: node scripts/run-tests.mjs [unit|integration|e2e|real-debian ...]
+// (default: unit, integration and e2e; real-debian is opt-in: npm run test:real-debian)
 import { existsSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 

@@ -12,8 +12,14 @@ export async function readyImageFor(manifest: Manifest): Promise<RootfsImage> {
   });
   const noRefs = () => Promise.reject(new Error("the benchmark build has no references"));
   const inputs = await resolveInputs(build, { secretValue: noRefs, configMapValue: noRefs });
-  return imageFor(build, inputs.key, inputs.sourceSHA256, {
-    artifacts: [{ kind: "cgz", location: "bench/rootfs.cgz", size: 1 << 30, sha256: "e".repeat(64) }],
-    storage: { pvc: { namespace: "default", claimName: "rootfs-artifacts", subPath: "bench" } },
-  });
+  return imageFor(
+    build,
+    inputs.key,
+    inputs.sourceSHA256,
+    { kind: "namespace", namespace: "default" },
+    {
+      artifacts: [{ kind: "cgz", location: "bench/rootfs.cgz", size: 1 << 30, sha256: "e".repeat(64) }],
+      storage: { pvc: { namespace: "default", claimName: "rootfs-artifacts", subPath: "bench" } },
+    },
+  );
 }

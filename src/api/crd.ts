@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { group, version } from "./group.js";
 import { rootfsBuildSpec } from "./rootfsbuild-spec.js";
-import { rootfsBuildStatus } from "./rootfsbuild.js";
+import { maxBuildNameLength, rootfsBuildStatus } from "./rootfsbuild.js";
 import { rootfsImageSpec, rootfsImageStatus } from "./rootfsimage.js";
 
 // CustomResourceDefinitions derived from the zod schemas: zod 4 emits OpenAPI 3.0 JSON Schema, and
@@ -27,6 +27,8 @@ interface ResourceDefinition {
   status: z.ZodType;
   columns: PrinterColumn[];
   description: string;
+  /** CEL rules on the whole object; of metadata, only name and generateName are visible to them. */
+  objectRules?: { rule: string; message: string }[];
 }
 
 const age: PrinterColumn = {
@@ -47,6 +49,12 @@ export const resources: ResourceDefinition[] = [
     scope: "Namespaced",
     spec: rootfsBuildSpec,
     status: rootfsBuildStatus,
+    objectRules: [
+      {
+        rule: `size(self.metadata.name) <= ${maxBuildNameLength}`,
+        message: `metadata.name must be at most ${maxBuildNameLength} characters`,
+      },
+    ],
     description:
       "RootfsBuild turns an OS installer ISO into bootable root filesystems (nfsroot tree, initramfs cgz, kernel) through an unattended install, and records the result in the RootfsImage catalog.",
     columns: [
@@ -186,6 +194,7 @@ export function crdFor(def: ResourceDefinition): JsonSchema {
                 status: openApiSchema(def.status),
               },
               required: ["spec"],
+              ...(def.objectRules && { "x-kubernetes-validations": def.objectRules }),
             },
           },
         },

@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { editions } from "../sources/editions.js";
 import { withRules } from "./cel.js";
 import {
   configMapKeyRef,
@@ -12,6 +13,7 @@ import {
   secretKeyRef,
   sha256Digest,
 } from "./common.js";
+import { officialSourceRules, releaseRules } from "./release-rules.js";
 
 const isoSource = withRules(
   z
@@ -54,15 +56,41 @@ const diskSource = z
   })
   .describe("An existing installed disk image: the build extracts it without installing.");
 
+const officialSource = z
+  .strictObject({
+    edition: z
+      .enum(editions)
+      .optional()
+      .describe(
+        "Which image: dvd, everything, netinst, minimal or live-server, as the distribution publishes them (rootfs sources lists them); default: the distribution's first.",
+      ),
+    mirror: httpUrl(
+      "A site mirror that replaces the official root URL (rootfs sources shows it) and keeps the tree below it.",
+    ).optional(),
+    daily: z
+      .boolean()
+      .optional()
+      .describe("The newest daily build instead of the release (openEuler); follow it with spec.refresh."),
+  })
+  .describe(
+    "The distribution's own ISO for spec.os, found without a URL: the operator resolves it to the ISO's URL and its checksum file.",
+  );
+
 export const source = withRules(
   z
-    .strictObject({ iso: isoSource.optional(), disk: diskSource.optional() })
-    .describe("What to build from: an installer ISO, or an existing disk image."),
+    .strictObject({
+      iso: isoSource.optional(),
+      disk: diskSource.optional(),
+      official: officialSource.optional(),
+    })
+    .describe(
+      "What to build from: an installer ISO by URL, the distribution's official ISO, or an existing disk image.",
+    ),
   [
     {
-      rule: "has(self.iso) != has(self.disk)",
-      message: "set exactly one of iso and disk",
-      holds: (s) => (s.iso === undefined) !== (s.disk === undefined),
+      rule: "[has(self.iso), has(self.disk), has(self.official)].filter(x, x).size() == 1",
+      message: "set exactly one of iso, official and disk",
+      holds: (s) => [s.iso, s.disk, s.official].filter((x) => x !== undefined).length === 1,
     },
   ],
 );
@@ -88,6 +116,32 @@ const answerFile = withRules(
       message: "fragments cannot be combined with a complete answer file from configMapRef",
       fieldPath: ".fragments",
       holds: (s) => !(s.configMapRef !== undefined && s.fragments.length > 0),
+    },
+  ],
+);
+
+const installNetwork = withRules(
+  z
+    .strictObject({
+      mirror: httpUrl(
+        "The one package mirror the install VM may reach, as this machine (local builds) or the pod network (cluster builds) reaches it: a Debian or Ubuntu archive root (http://host/debian), or an anaconda installation tree (the BaseOS URL).",
+      ),
+      insecureSkipSignature: z
+        .boolean()
+        .default(false)
+        .describe(
+          "Accept a mirror whose package lists are not signed with the distribution's keys (a local test mirror). Debian only.",
+        ),
+    })
+    .describe(
+      "Install from a network mirror instead of the ISO. The install VM gets a network that reaches this mirror and nothing else; without it the install is offline and takes every package from the ISO.",
+    ),
+  [
+    {
+      rule: "!self.mirror.startsWith('file:')",
+      message: "the install VM cannot read file:// URLs; serve the mirror over http or https",
+      fieldPath: ".mirror",
+      holds: (n) => !n.mirror.startsWith("file:"),
     },
   ],
 );
@@ -124,6 +178,7 @@ const install = z
       .enum(["ext4", "xfs"])
       .default("ext4")
       .describe("Filesystem of the installed root partition."),
+    network: installNetwork.optional(),
     diskSize: quantity("Size of the blank disk the installer installs onto.", "2Gi").default("20Gi"),
     timeout: duration("Longest the install may run before the VM is stopped and the build fails.").default(
       "2h",
@@ -266,7 +321,7 @@ export const rootfsBuildSpec = withRules(
   z
     .strictObject({
       source,
-      os: osIdentity.describe("The operating system the ISO installs."),
+      os: withRules(osIdentity, releaseRules).describe("The operating system the ISO installs."),
       install: install.prefault({}),
       outputs: outputs.prefault({}),
       storage: storage.optional(),
@@ -280,11 +335,13 @@ export const rootfsBuildSpec = withRules(
     ),
   [
     {
-      rule: "!has(self.refresh) || (has(self.source.iso) && has(self.source.iso.checksumURL))",
-      message: "refresh needs source.iso.checksumURL: a literal checksum never changes",
+      rule: "!has(self.refresh) || has(self.source.official) || (has(self.source.iso) && has(self.source.iso.checksumURL))",
+      message: "refresh needs source.iso.checksumURL or source.official: a literal checksum never changes",
       fieldPath: ".refresh",
-      holds: (s) => s.refresh === undefined || s.source.iso?.checksumURL !== undefined,
+      holds: (s) =>
+        s.refresh === undefined || s.source.official !== undefined || s.source.iso?.checksumURL !== undefined,
     },
+    ...officialSourceRules,
     {
       rule: "!has(self.refresh) || !has(self.catalogName)",
       message: "refresh publishes one catalog entry per ISO, so it cannot use one fixed catalogName",

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { artifacts, conditions, sha256Hex } from "./common.js";
+import { artifacts, conditions, dnsSubdomain, sha256Digest, sha256Hex } from "./common.js";
 import { apiVersion } from "./group.js";
 import { phases } from "./reasons.js";
 import { rootfsBuildSpec } from "./rootfsbuild-spec.js";
@@ -16,6 +16,17 @@ export const rootfsBuildStatus = z
       .optional()
       .describe("Content hash of everything that determines the output; equal keys mean identical builds."),
     isoSHA256: sha256Hex.optional().describe("sha256 of the source ISO the build used."),
+    source: z
+      .object({
+        url: z.string().max(2048).describe("URL the source is downloaded from."),
+        checksum: sha256Digest
+          .optional()
+          .describe(
+            "The digest every step verifies the source against, resolved once when the generation started (or a refresh looked again).",
+          ),
+      })
+      .optional()
+      .describe("The source as resolved for this generation."),
     progress: z
       .object({
         step: z.enum(stepNames).describe("Step in progress."),
@@ -68,10 +79,21 @@ export const objectMeta = z.object({
   creationTimestamp: z.string().optional(),
 });
 
+/**
+ * A build's name reaches child names, label values and the catalog; 63 characters (a DNS label's length)
+ * keep every one of them readable. The apiserver checks the same (crd.ts, nameRule).
+ */
+export const maxBuildNameLength = 63;
+
 export const rootfsBuild = z.object({
   apiVersion: z.literal(apiVersion),
   kind: z.literal("RootfsBuild"),
-  metadata: objectMeta,
+  metadata: objectMeta.extend({
+    name: dnsSubdomain("Name of the build.").max(
+      maxBuildNameLength,
+      `must be at most ${maxBuildNameLength} characters`,
+    ),
+  }),
   spec: rootfsBuildSpec,
   status: rootfsBuildStatus.optional(),
 });

@@ -3,15 +3,16 @@ import type { FailureReason } from "../api/reasons.js";
 import type { RootfsBuild, RootfsBuildStatus, StepName } from "../api/rootfsbuild.js";
 import type { RootfsImage } from "../api/rootfsimage.js";
 import type { Logger } from "../runtime/index.js";
-import type { AnswerPlan, RefResolver } from "../pipeline/answer-plan.js";
+import type { RefResolver } from "../pipeline/answer-plan.js";
+import type { BuildInputs } from "../pipeline/resolve-inputs.js";
 import type { BuildOutcome } from "./catalog.js";
+import type { ResolvedStorage } from "./manifests/storage.js";
 
-/** One build of one key: what a backend needs to do the work. */
+/** One build of one key: what a backend needs to do the work, resolved once for the generation. */
 export interface BuildRun {
   build: RootfsBuild;
-  key: string;
-  sourceSHA256: string;
-  plan?: AnswerPlan;
+  inputs: BuildInputs;
+  storage: ResolvedStorage;
   refs: RefResolver;
   /** The reconcile pass's logger (controller, namespace, name, reconcileID). */
   log: Logger;
@@ -24,8 +25,15 @@ export type BackendState =
       percent?: number;
       message?: string;
       steps?: RootfsBuildStatus["steps"];
+      /** Blocked on something the user must fix (a missing PVC): the build-key claim is not renewed. */
+      waiting?: boolean;
     }
-  | ({ kind: "succeeded"; steps?: RootfsBuildStatus["steps"] } & BuildOutcome)
+  | ({
+      kind: "succeeded";
+      steps?: RootfsBuildStatus["steps"];
+      /** The source's sha256 as the fetch step verified it, when the backend still knows it. */
+      sourceSHA256?: string;
+    } & BuildOutcome)
   | { kind: "failed"; reason: FailureReason; message: string };
 
 /**
@@ -35,11 +43,21 @@ export type BackendState =
 export interface BuildBackend {
   /**
    * Observes the build's work and starts or adopts what is missing; idempotent, so calling it after
-   * a restart picks up where the last process left off. Reports where the build is.
+   * a restart picks up where the last process left off. Reports where the build is. The artifacts'
+   * locations it reports lie in `run.storage`.
    */
   advance(run: BuildRun): Promise<BackendState>;
   /** Removes what the build made for itself (temporary PVCs, VMs, Jobs, running tasks), never catalog artifacts. */
   cleanup(build: RootfsBuild, log: Logger): Promise<void>;
+  /**
+   * The build's key changed: removes what it made for other keys (shared children it still needs under
+   * the new key, such as the same ISO's, stay).
+   */
+  retireStale(run: BuildRun): Promise<void>;
+  /** Where the build's outputs go (spec.storage, else the operator's default); throws when nowhere. */
+  storageOf(build: RootfsBuild): ResolvedStorage;
+  /** What must be created before the build can publish to `storage` (a missing PVC), or undefined. */
+  storageMissing(build: RootfsBuild, storage: ResolvedStorage): Promise<string | undefined>;
   /**
    * Deletes files of a catalog entry that spec.refresh.keep pruned (the entry is already gone) from
    * the storage this backend writes (PVCs); `artifacts` are the ones no other entry lists. A backend

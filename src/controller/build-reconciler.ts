@@ -1,15 +1,10 @@
 import type { RootfsBuild, RootfsBuildStatus } from "../api/rootfsbuild.js";
 import type { RootfsImage } from "../api/rootfsimage.js";
-import { parseDuration } from "../api/quantity.js";
 import type { RefResolver } from "../pipeline/answer-plan.js";
-import { resolveInputs, type BuildInputs } from "../pipeline/resolve-inputs.js";
-import { StepFailure } from "../steps/failure.js";
-import { errorText } from "../steps/files.js";
+import type { BuildInputs } from "../pipeline/resolve-inputs.js";
 import type { EventRecorder } from "../runtime/events.js";
 import {
   ensureFinalizer,
-  isAlreadyExists,
-  isConflict,
   reconcileStatus,
   removeFinalizer,
   requeueAfter,
@@ -19,12 +14,17 @@ import {
   type Reconciler,
   type Result,
 } from "../runtime/index.js";
-import type { BuildBackend } from "./backend.js";
-import { imageFor } from "./catalog.js";
-import { holderOf, type KeyClaims } from "./claim.js";
-import { deleteArtifacts } from "./delete-artifacts.js";
-import { decideRetention, type Pruned } from "./retention.js";
+import type { BackendState, BuildBackend, BuildRun } from "./backend.js";
+import { decideBuild, waitingForHolder, type BuildDecision, type BuildObservation } from "./build-decide.js";
+import { BuildInputsCache } from "./build-inputs.js";
+import { holderAlive, observeBuild, type ObserveBuildDeps } from "./build-observe.js";
+import { publishImage } from "./build-publish.js";
+import { buildKeyLabel, buildKeyLabelValue, findUsableImage } from "./catalog.js";
+import { holderOf, type ClaimTarget, type KeyClaims } from "./claim.js";
+import { sourcePolicyOf, type OperatorConfig } from "./config.js";
+import type { ResolvedStorage } from "./manifests/storage.js";
 import type { OperatorMetrics } from "./metrics.js";
+import { pruneCatalog, type PruneDeps } from "./prune.js";
 import { cleanupFinalizer, rootfsBuildRef, rootfsImageRef } from "./resources.js";
 import {
   markFailed,
@@ -34,9 +34,11 @@ import {
   setPending,
   setProgress,
   startRun,
+  timestamp,
 } from "./status-transactions.js";
 
 type Draft = RootfsBuild & { status: RootfsBuildStatus };
+type Work = Extract<BuildDecision, { kind: "work" }>;
 
 export interface BuildReconcilerDeps {
   client: KubeClient;
@@ -47,20 +49,29 @@ export interface BuildReconcilerDeps {
   metrics: OperatorMetrics;
   events: EventRecorder;
   refsFor: (namespace: string) => RefResolver;
+  config: OperatorConfig;
   now?: () => Date;
 }
 
-const waitForPeerMs = 15_000;
+/** How often a build waiting on another's claim, or on its storage, looks again (watches wake it sooner). */
+const waitMs = 15_000;
 
 /**
- * Level-triggered: every pass reads the build, what the catalog holds for its key and what its
- * backend has done, and moves the status one step; the status is written once, by the harness.
+ * Level-triggered: every pass gathers the build's inputs (resolved once per generation), the catalog,
+ * its claim and its storage, decides the next step purely (decideBuild), and acts on it; the status is
+ * written once, by the harness.
  */
 export class BuildReconciler implements Reconciler {
   private readonly now: () => Date;
+  private readonly inputs: BuildInputsCache;
+  private readonly observeDeps: ObserveBuildDeps;
+  private readonly pruneDeps: PruneDeps;
 
   constructor(private readonly deps: BuildReconcilerDeps) {
     this.now = deps.now ?? (() => new Date());
+    this.inputs = new BuildInputsCache(sourcePolicyOf(deps.config), deps.refsFor);
+    this.observeDeps = { ...deps, inputs: this.inputs };
+    this.pruneDeps = { ...deps, watchNamespaces: deps.config.watchNamespaces };
   }
 
   reconcile(key: string, ctx: ReconcileContext): Promise<Result> {
@@ -72,104 +83,159 @@ export class BuildReconciler implements Reconciler {
     if (draft.metadata.deletionTimestamp) return this.finalize(draft, ctx);
     await ensureFinalizer(this.deps.client, rootfsBuildRef, draft, cleanupFinalizer);
     const now = this.now();
-    const newGeneration =
-      draft.status.observedGeneration !== draft.metadata.generation || !draft.status.startTime;
-    if (newGeneration) startRun(draft, now);
+    const observed = await observeBuild(draft, this.observeDeps, now);
+    const decision = decideBuild(observed);
+    if (observed.newGeneration) startRun(draft, now);
     observeGeneration(draft);
+    if ("inputs" in decision && decision.inputs && decision.kind !== "rekey")
+      recordInputs(draft, decision.inputs);
+    return this.act(draft, observed, decision, ctx, now);
+  }
 
-    const refresh = draft.spec.refresh;
-    if (!newGeneration && isFinished(draft)) {
-      await this.prune(draft, ctx);
-      // A finished build only looks again to follow a daily-build ISO (spec.refresh).
-      const due = refresh ? refreshDueIn(draft, parseDuration(refresh.interval), now) : undefined;
-      if (due === undefined) return undefined;
-      if (due > 0) return requeueAfter(due);
-    }
-
-    let inputs: BuildInputs;
-    try {
-      inputs = await resolveInputs(draft, this.deps.refsFor(draft.metadata.namespace ?? ""));
-    } catch (err) {
-      if (!(err instanceof StepFailure)) throw err;
-      // An unreachable checksum file may come back; everything else is the spec's to fix.
-      if (err.reason === "DownloadFailed") {
-        if (!isFinished(draft)) setPending(draft, `${err.message} (retrying)`, now);
-        throw err;
-      }
-      if (!isFinished(draft)) this.fail(draft, err.reason, err.message, now);
-      return undefined;
-    }
-
-    if (isFinished(draft)) {
-      draft.status.lastRefreshTime = timestamp(now);
-      if (inputs.key === draft.status.buildKey) return requeueAfter(parseDuration(refresh?.interval ?? "1h"));
-      ctx.log.info({ buildKey: inputs.key }, "Source changed; starting a new build");
-      startRun(draft, now);
-    }
-    recordInputs(draft, inputs);
-
-    const holder = holderOf(draft);
-    const image = this.findImage(inputs.key);
-    if (image) {
-      // This build's own entry: the pass that recorded it may have ended (a crash, a failed delete)
-      // before releasing the claim, which would otherwise outlive the build and stall its key.
-      if (image.spec.createdFrom.uid === draft.metadata.uid)
-        await this.deps.claims.release(inputs.key, holder);
-      return this.succeedFromCatalog(draft, image, now);
-    }
-
-    const claim = await this.deps.claims.claim(inputs.key, holder, (h) => this.buildAlive(h));
-    if (!claim.owned) {
-      setPending(
-        draft,
-        `Waiting for ${claim.holder.split("/").slice(0, 2).join("/")}, which builds the same build key`,
-        now,
-      );
-      return requeueAfter(waitForPeerMs);
-    }
-
-    const state = await this.deps.backend.advance({
-      build: draft,
-      ...inputs,
-      refs: this.deps.refsFor(draft.metadata.namespace ?? ""),
-      log: ctx.log,
-    });
-    switch (state.kind) {
-      case "running":
-        setProgress(draft, state, state.steps, now);
-        return requeueAfter(this.deps.backend.pollIntervalMs);
-      // The claim goes before the status says the build is done: a pass that throws still writes its
-      // status, and a finished build never looks again, so a claim left then would stall its key.
-      case "failed":
-        await this.deps.claims.release(inputs.key, holder);
-        this.fail(draft, state.reason, state.message, now);
+  private async act(
+    draft: Draft,
+    observed: BuildObservation,
+    decision: BuildDecision,
+    ctx: ReconcileContext,
+    now: Date,
+  ): Promise<Result> {
+    switch (decision.kind) {
+      case "idle":
+        await pruneCatalog(draft, this.pruneDeps, ctx.log);
+        return decision.requeueAfterMs === undefined ? undefined : requeueAfter(decision.requeueAfterMs);
+      case "refreshed":
+        draft.status.lastRefreshTime = timestamp(now);
+        if (decision.note) ctx.log.warn({ why: decision.note }, "Refresh could not resolve the source");
+        return requeueAfter(decision.requeueAfterMs);
+      case "fail":
+        this.fail(draft, decision.reason, decision.message, now);
         return undefined;
-      case "succeeded": {
-        const recorded = imageFor(draft, inputs.key, inputs.sourceSHA256, state);
-        await this.deps.client.create(rootfsImageRef, recorded).catch((err: unknown) => {
-          if (!isAlreadyExists(err)) throw err;
-        });
-        await this.deps.claims.release(inputs.key, holder);
-        markSucceeded(
-          draft,
-          { reason: "Built", image: recorded.metadata.name, artifacts: state.artifacts, steps: state.steps },
-          now,
-        );
-        this.observeFinished(draft, state.artifacts);
-        void this.deps.events.record(
-          draft,
-          "Normal",
-          "Built",
-          `Published ${recorded.spec.size} as ${recorded.metadata.name}`,
-        );
-        return undefined;
-      }
+      case "retryInputs":
+        setPending(draft, `${decision.message} (retrying)`, now);
+        // Thrown, so the workqueue backs off; the harness still writes the status.
+        throw new Error(decision.message);
+      case "rekey":
+        return this.rekey(draft, observed, decision, ctx, now);
+      case "succeedFromCatalog":
+        return this.succeedFromCatalog(draft, decision.image, ctx, now);
+      case "waitForStorage":
+        setPending(draft, decision.message, now);
+        return requeueAfter(waitMs);
+      case "waitForClaim":
+        setPending(draft, decision.message, now);
+        return requeueAfter(waitMs);
+      case "work":
+        return this.work(draft, decision, ctx, now);
     }
   }
 
-  private succeedFromCatalog(draft: Draft, image: RootfsImage, now: Date): Result {
+  /**
+   * The key changed under the recorded one: one transaction retires the old key (its claim, and the
+   * children the backend made for it) and starts the build over with the new inputs.
+   */
+  private async rekey(
+    draft: Draft,
+    observed: BuildObservation,
+    decision: Extract<BuildDecision, { kind: "rekey" }>,
+    ctx: ReconcileContext,
+    now: Date,
+  ): Promise<Result> {
+    const scope =
+      observed.storage?.kind === "resolved"
+        ? observed.storage.scope
+        : { kind: "namespace" as const, namespace: draft.metadata.namespace ?? "" };
+    await this.deps.claims.release({ key: decision.fromKey, scope }, holderOf(draft));
+    if (observed.storage?.kind === "resolved") {
+      const run = this.runOf(draft, decision.inputs, observed.storage.value, ctx);
+      await this.deps.backend.retireStale(run);
+    } else await this.deps.backend.cleanup(draft, ctx.log);
+    const message = `Build key changed from ${decision.fromKey.slice(0, 12)} to ${decision.inputs.key.slice(0, 12)}; starting over`;
+    ctx.log.info({ from: decision.fromKey, to: decision.inputs.key }, "Build key changed; started over");
+    void this.deps.events.record(draft, "Normal", "Rekeyed", message);
+    if (observed.finished) draft.status.lastRefreshTime = timestamp(now);
+    startRun(draft, now);
+    recordInputs(draft, decision.inputs);
+    return { requeue: true };
+  }
+
+  private async work(draft: Draft, decision: Work, ctx: ReconcileContext, now: Date): Promise<Result> {
+    const { inputs, storage, scope } = decision;
+    const target: ClaimTarget = { key: inputs.key, scope };
+    if (decision.claim === "take") {
+      const published = await this.liveCatalogEntry(draft, inputs.key);
+      if (published) return this.succeedFromCatalog(draft, published, ctx, now);
+      const claim = await this.takeClaim(draft, target);
+      if (claim.state === "held") {
+        setPending(draft, waitingForHolder(claim.holder, draft.metadata.namespace ?? ""), now);
+        return requeueAfter(waitMs);
+      }
+      if (claim.state !== "ours") return requeueAfter(1000);
+    }
+    const state = await this.deps.backend.advance(this.runOf(draft, inputs, storage, ctx));
+    if (state.kind === "running") {
+      setProgress(draft, state, state.steps, now);
+      // Work that is blocked on the user does not renew: an identical build may take the key over.
+      if (decision.claim === "renew" && !state.waiting) await this.takeClaim(draft, target);
+      return requeueAfter(this.deps.backend.pollIntervalMs);
+    }
+    if (state.kind === "failed") {
+      // The claim goes before the status says the build failed: a failed build never looks again.
+      await this.deps.claims.release(target, holderOf(draft));
+      this.fail(draft, state.reason, state.message, now);
+      return undefined;
+    }
+    return this.publish(draft, decision, state, ctx, now);
+  }
+
+  private async publish(
+    draft: Draft,
+    decision: Work,
+    state: Extract<BackendState, { kind: "succeeded" }>,
+    ctx: ReconcileContext,
+    now: Date,
+  ): Promise<Result> {
+    const published = await publishImage(this.deps.client, this.deps.config, {
+      build: draft,
+      inputs: decision.inputs,
+      scope: decision.scope,
+      outcome: state,
+    });
+    // The claim goes once the entry exists (or never will), and before the status says the build is
+    // done: a pass that dies before publishing still holds the key, so no twin builds it meanwhile.
+    await this.deps.claims.release({ key: decision.inputs.key, scope: decision.scope }, holderOf(draft));
+    if (published.kind === "refused") {
+      this.fail(draft, published.reason, published.message, now);
+      return undefined;
+    }
+    if (published.kind === "usable") return this.succeedFromCatalog(draft, published.image, ctx, now);
+    const image = published.image;
+    markSucceeded(
+      draft,
+      { reason: "Built", image: image.metadata.name, artifacts: state.artifacts, steps: state.steps },
+      now,
+    );
+    this.observeFinished(draft, state.artifacts);
+    void this.deps.events.record(
+      draft,
+      "Normal",
+      "Built",
+      `Published ${image.spec.size} as ${image.metadata.name}`,
+    );
+    return undefined;
+  }
+
+  private async succeedFromCatalog(
+    draft: Draft,
+    image: RootfsImage,
+    ctx: ReconcileContext,
+    now: Date,
+  ): Promise<Result> {
     const ours = image.spec.createdFrom.uid === draft.metadata.uid;
     if (draft.status.phase === "Succeeded" && draft.status.image === image.metadata.name) return undefined;
+    // This build's own entry: the pass that recorded it may have ended (a crash, a failed delete)
+    // before releasing the claim. Another's: anything this build started for the key is not needed.
+    if (ours) await this.releaseClaims(draft, image.spec.buildKey);
+    else await this.deps.backend.cleanup(draft, ctx.log);
     markSucceeded(
       draft,
       { reason: ours ? "Built" : "CatalogHit", image: image.metadata.name, artifacts: image.spec.artifacts },
@@ -179,7 +245,44 @@ export class BuildReconciler implements Reconciler {
     return undefined;
   }
 
-  private fail(draft: Draft, reason: StepFailure["reason"], message: string, now: Date): void {
+  /**
+   * The catalog entry of `key` this build may use, read from the apiserver: a holder that just finished
+   * may have published it (and released its claim) before the image informer shows it, and taking the
+   * claim then would build the key twice. Read only before taking a claim, which is rare.
+   */
+  private async liveCatalogEntry(draft: Draft, key: string): Promise<RootfsImage | undefined> {
+    const labelSelector = `${buildKeyLabel}=${buildKeyLabelValue(key)}`;
+    const { items } = await this.deps.client.list<RootfsImage>(rootfsImageRef, { labelSelector });
+    return findUsableImage(items, key, draft.metadata.namespace ?? "", this.deps.config);
+  }
+
+  /** Releases this build's claim of `key` in whichever scope it holds it. */
+  private async releaseClaims(draft: Draft, key: string): Promise<void> {
+    const namespace = draft.metadata.namespace ?? "";
+    for (const scope of [{ kind: "shared" as const }, { kind: "namespace" as const, namespace }])
+      await this.deps.claims.release({ key, scope }, holderOf(draft));
+  }
+
+  private runOf(
+    draft: Draft,
+    inputs: BuildInputs,
+    storage: ResolvedStorage,
+    ctx: ReconcileContext,
+  ): BuildRun {
+    return {
+      build: draft,
+      inputs,
+      storage,
+      refs: this.deps.refsFor(draft.metadata.namespace ?? ""),
+      log: ctx.log,
+    };
+  }
+
+  private takeClaim(draft: Draft, target: ClaimTarget) {
+    return this.deps.claims.take(target, holderOf(draft), (h) => holderAlive(this.deps.builds, h));
+  }
+
+  private fail(draft: Draft, reason: Parameters<typeof markFailed>[1], message: string, now: Date): void {
     markFailed(draft, reason, message, now);
     void this.deps.events.record(draft, "Warning", reason, message.slice(0, 1024));
   }
@@ -193,86 +296,12 @@ export class BuildReconciler implements Reconciler {
     for (const a of artifacts) this.deps.metrics.bytesProduced.inc({ kind: a.kind }, a.size);
   }
 
-  /**
-   * spec.refresh.keep: deletes this build's catalog entries past the retention count, each entry
-   * before its artifacts, so the catalog never points at deleted files. A failure is reported and
-   * retried on the next pass; it never holds up the refresh.
-   */
-  private async prune(draft: Draft, ctx: ReconcileContext): Promise<void> {
-    if (decideRetention(draft, this.deps.images.list(), this.deps.builds.list()).prune.length === 0) return;
-    try {
-      // The cache may not yet show a build that just took one of these entries: decide on a fresh list.
-      const builds = await this.deps.client.list<RootfsBuild>(rootfsBuildRef);
-      for (const pruned of decideRetention(draft, this.deps.images.list(), builds.items).prune) {
-        await this.pruneOne(draft, pruned, ctx);
-      }
-    } catch (err) {
-      ctx.log.warn({ err }, "Could not prune catalog entries");
-      void this.deps.events.record(
-        draft,
-        "Warning",
-        "PruneFailed",
-        `Pruning catalog entries failed: ${errorText(err)}`,
-      );
-    }
-  }
-
-  private async pruneOne(draft: Draft, { image, artifacts }: Pruned, ctx: ReconcileContext): Promise<void> {
-    const name = image.metadata.name;
-    try {
-      await this.deps.client.delete(rootfsImageRef, name, undefined, {
-        preconditions: { uid: image.metadata.uid },
-      });
-    } catch (err) {
-      // Someone replaced the entry since the cache saw it: it is not the one decided on.
-      if (isConflict(err)) return;
-      throw err;
-    }
-    const refs = this.deps.refsFor(draft.metadata.namespace ?? "");
-    const cleanup = await deleteArtifacts(this.deps.backend, { build: draft, image, artifacts, refs });
-    const keep = draft.spec.refresh?.keep ?? 0;
-    ctx.log.info({ image: name, deleted: cleanup.deleted, left: cleanup.left }, "Pruned catalog entry");
-    const left = cleanup.left.map((l) => `${l.location} (${l.why})`).join(", ");
-    void this.deps.events.record(
-      draft,
-      cleanup.left.length === 0 ? "Normal" : "Warning",
-      "Pruned",
-      `Deleted catalog entry ${name}, older than the ${keep} kept by spec.refresh.keep; ` +
-        `deleted ${cleanup.deleted.length} artifacts${left ? `, left ${left}` : ""}`,
-    );
-  }
-
   private async finalize(draft: Draft, ctx: ReconcileContext): Promise<Result> {
     await this.deps.backend.cleanup(draft, ctx.log);
-    if (draft.status.buildKey) await this.deps.claims.release(draft.status.buildKey, holderOf(draft));
+    if (draft.status.buildKey) await this.releaseClaims(draft, draft.status.buildKey);
     await removeFinalizer(this.deps.client, rootfsBuildRef, draft, cleanupFinalizer);
+    this.inputs.forget(draft.metadata.uid ?? "");
     ctx.log.info("Cleaned up after deleted build");
     return undefined;
   }
-
-  private findImage(key: string): RootfsImage | undefined {
-    return this.deps.images.list().find((image) => image.spec.buildKey === key);
-  }
-
-  private buildAlive(holder: string): boolean {
-    const [namespace, name, uid] = holder.split("/");
-    const build = this.deps.builds.get(`${namespace}/${name}`);
-    return build !== undefined && build.metadata.uid === uid && !build.metadata.deletionTimestamp;
-  }
-}
-
-/** Milliseconds until the next refresh check, from the last check (or the build's completion). */
-function refreshDueIn(draft: Draft, intervalMs: number, now: Date): number {
-  const last = Date.parse(
-    draft.status.lastRefreshTime ?? draft.status.completionTime ?? draft.status.startTime ?? "",
-  );
-  return Number.isNaN(last) ? 0 : Math.max(0, last + intervalMs - now.getTime());
-}
-
-function timestamp(now: Date): string {
-  return now.toISOString().replace(/\.\d+Z$/, "Z");
-}
-
-function isFinished(draft: Draft): boolean {
-  return draft.status.phase === "Succeeded" || draft.status.phase === "Failed";
 }

@@ -8,6 +8,7 @@ import { readManifest } from "../pipeline/manifest.js";
 import { s3TargetFor } from "../pipeline/s3-publish.js";
 import { deleteObjects } from "../steps/publish/s3/index.js";
 import { errorText } from "../steps/files.js";
+import { assertInside, resolvesInside } from "../steps/publish/contained.js";
 import type { ArtifactCleanup, BuildBackend } from "./backend.js";
 
 /** A pruned catalog entry's artifacts, and the build that pruned it. */
@@ -61,7 +62,14 @@ export async function deleteClaimFiles(
   const dirs = new Set<string>();
   for (const artifact of artifacts) {
     const file = path.resolve(root, artifact.location);
-    if (!file.startsWith(`${root}${path.sep}`)) {
+    // Lexically, then by real path: a symlink in the claim must not lead the delete elsewhere.
+    const inside =
+      file.startsWith(`${root}${path.sep}`) &&
+      (await assertInside(root, file).then(
+        () => true,
+        () => false,
+      ));
+    if (!inside) {
       result.left.push({ location: artifact.location, why: "it lies outside the claim" });
       continue;
     }
@@ -75,7 +83,10 @@ export async function deleteClaimFiles(
   }
   for (const dir of dirs) {
     const manifest = path.join(dir, "manifest.json");
-    if ((await readManifest(manifest))?.buildKey === image.spec.buildKey) await rm(manifest, { force: true });
+    const ours =
+      (await resolvesInside(root, manifest)) &&
+      (await readManifest(manifest))?.buildKey === image.spec.buildKey;
+    if (ours) await rm(manifest, { force: true });
     await removeEmptyDirs(dir, root);
   }
   return result;

@@ -1,3 +1,4 @@
+import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { Artifact } from "../api/common.js";
 import type { FailureReason } from "../api/reasons.js";
@@ -11,14 +12,21 @@ import { errorText } from "../steps/files.js";
 import type { AcceleratorRequest } from "../steps/qemu/accelerator.js";
 import type { ArtifactCleanup, BackendState, BuildBackend, BuildRun } from "./backend.js";
 import type { BuildOutcome } from "./catalog.js";
+import { sourcePolicyOf, type OperatorConfig } from "./config.js";
 import { deleteClaimFiles } from "./delete-artifacts.js";
+import type { ResolvedStorage } from "./manifests/storage.js";
+import { makeDirInside } from "../steps/publish/contained.js";
 
 export interface LocalBackendOptions {
   /** Stands in for the cluster's PVCs: a claim's files live in <storageDir>/<namespace>/<claimName>/. */
   storageDir: string;
   cacheDir: string;
   accel?: AcceleratorRequest;
+  config: OperatorConfig;
 }
+
+/** The claim a build without spec.storage (nor the operator's defaultStorage) writes to. */
+export const defaultLocalClaim = "rootfs-artifacts";
 
 interface Task {
   owner: string;
@@ -47,18 +55,40 @@ export class LocalBackend implements BuildBackend {
   constructor(private readonly opts: LocalBackendOptions) {}
 
   advance(run: BuildRun): Promise<BackendState> {
-    const task = this.tasks.get(run.key) ?? this.start(run);
-    if (task.state.kind !== "running") this.tasks.delete(run.key);
+    const { key } = run.inputs;
+    const task = this.tasks.get(key) ?? this.start(run);
+    if (task.state.kind !== "running") this.tasks.delete(key);
     return Promise.resolve(task.state);
   }
 
+  storageOf(build: RootfsBuild): ResolvedStorage {
+    const configured: ResolvedStorage = build.spec.storage ?? this.opts.config.defaultStorage;
+    if (configured.pvc || configured.s3) return configured;
+    return { pvc: { claimName: defaultLocalClaim, subPath: "" } };
+  }
+
+  /** Claim directories are made as needed. */
+  storageMissing(): Promise<string | undefined> {
+    return Promise.resolve(undefined);
+  }
+
   cleanup(build: RootfsBuild): Promise<void> {
+    this.abortTasks(build);
+    return Promise.resolve();
+  }
+
+  retireStale(run: BuildRun): Promise<void> {
+    this.abortTasks(run.build, run.inputs.key);
+    return Promise.resolve();
+  }
+
+  /** Stops the build's running tasks, but the one of `keep`. */
+  private abortTasks(build: RootfsBuild, keep?: string): void {
     for (const [key, task] of this.tasks) {
-      if (task.owner !== build.metadata.uid) continue;
+      if (task.owner !== build.metadata.uid || key === keep) continue;
       task.abort.abort();
       this.tasks.delete(key);
     }
-    return Promise.resolve();
   }
 
   /** A pruned entry's files in its claim's directory. */
@@ -68,22 +98,19 @@ export class LocalBackend implements BuildBackend {
 
   private start(run: BuildRun): Task {
     const { build } = run;
-    const namespace = build.metadata.namespace ?? "default";
-    const pvc = build.spec.storage?.pvc ?? { claimName: "rootfs-artifacts", subPath: "" };
-    const outDir = path.join(this.opts.storageDir, namespace, pvc.claimName, pvc.subPath);
     const task: Task = {
       owner: build.metadata.uid ?? "",
       state: { kind: "running", step: "fetch" },
       abort: new AbortController(),
     };
-    this.tasks.set(run.key, task);
+    this.tasks.set(run.inputs.key, task);
     // The pass that starts the task names it (reconcileID); the task outlives that pass.
-    const log = run.log.child({ buildKey: run.key.slice(0, 12) });
-    log.info({ outDir }, "Started local build");
+    const log = run.log.child({ buildKey: run.inputs.key.slice(0, 12) });
+    log.info("Started local build");
     const onProgress = (event: ProgressEvent) => {
       if (task.state.kind === "running") task.state = { ...task.state, ...progressOf(event) };
     };
-    this.build(run, outDir, pvc, task.abort.signal, onProgress).then(
+    this.build(run, task.abort.signal, onProgress).then(
       (outcome) => {
         log.info("Local build finished");
         task.state = { kind: "succeeded", ...outcome };
@@ -98,26 +125,37 @@ export class LocalBackend implements BuildBackend {
     return task;
   }
 
-  /** The pipeline into the claim's directory, then the upload to S3 when the build asks for it. */
+  /**
+   * The pipeline into the claim's directory (every write checked by real path to stay inside it), then
+   * the upload to S3 when the build asks for it. An S3-only build stages its outputs in the default
+   * claim's directory, and records them there too.
+   */
   private async build(
     run: BuildRun,
-    outDir: string,
-    pvc: { claimName: string; subPath: string },
     signal: AbortSignal,
     onProgress: (event: ProgressEvent) => void,
-  ): Promise<BuildOutcome & { steps: RootfsBuildStatus["steps"] }> {
+  ): Promise<BuildOutcome & { steps: RootfsBuildStatus["steps"]; sourceSHA256?: string }> {
     const { build } = run;
     const namespace = build.metadata.namespace ?? "default";
+    const pvc = run.storage.pvc ?? { claimName: defaultLocalClaim, subPath: "" };
+    const claimDir = path.join(this.opts.storageDir, namespace, pvc.claimName);
+    await mkdir(this.opts.storageDir, { recursive: true });
+    await makeDirInside(this.opts.storageDir, claimDir);
+    const outDir = path.join(claimDir, pvc.subPath);
+    await makeDirInside(claimDir, outDir);
     const result = await runLocalBuild({
       build,
       refs: run.refs,
+      inputs: run.inputs,
+      policy: sourcePolicyOf(this.opts.config),
       outDir,
+      containedIn: claimDir,
       cacheDir: this.opts.cacheDir,
       accel: this.opts.accel,
       signal,
       onProgress,
     });
-    const s3 = build.spec.storage?.s3;
+    const s3 = run.storage.s3;
     const uploaded = s3
       ? await publishToS3(await s3TargetFor(s3, run.refs), outDir, result.manifest, onProgress)
       : [];
@@ -132,6 +170,7 @@ export class LocalBackend implements BuildBackend {
       },
       kernelVersion: result.manifest.kernelVersion,
       packageCount: result.manifest.packageCount,
+      sourceSHA256: result.fetchedSHA256,
       steps: result.steps.map(({ name, startTime, completionTime }) => ({ name, startTime, completionTime })),
     };
   }

@@ -1,7 +1,9 @@
 import type { RootfsBuild } from "../api/rootfsbuild.js";
 import type { RootfsImage } from "../api/rootfsimage.js";
 import type { AcceleratorRequest } from "../steps/qemu/accelerator.js";
+import { parseDuration } from "../api/quantity.js";
 import {
+  coreRefs,
   Manager,
   objectKey,
   watch,
@@ -12,7 +14,7 @@ import {
 import { apiRefs } from "./api-refs.js";
 import type { BuildBackend } from "./backend.js";
 import { BuildReconciler } from "./build-reconciler.js";
-import { KeyClaims } from "./claim.js";
+import { claimLabel, KeyClaims, type ClaimLease } from "./claim.js";
 import { resolveInstallRuntime, wireKubevirtBackend } from "./kubevirt-backend/index.js";
 import type { OperatorConfig } from "./config.js";
 import { LocalBackend } from "./local-backend.js";
@@ -50,18 +52,25 @@ export async function startOperator(opts: OperatorOptions): Promise<Manager> {
       ? { namespace: opts.config.namespace, name: "rootfs-operator", ...opts.leaderElectionTimings }
       : undefined,
   });
-  const builds = manager.addInformer<RootfsBuild>(rootfsBuildRef);
+  const { config } = opts;
+  const watched = config.watchNamespaces.length > 0 ? { namespaces: config.watchNamespaces } : {};
+  const builds = manager.addInformer<RootfsBuild>(rootfsBuildRef, watched);
   const images = manager.addInformer<RootfsImage>(rootfsImageRef);
+  const leases = manager.addInformer<ClaimLease>(coreRefs.lease, {
+    namespace: config.namespace,
+    labelSelector: `${claimLabel}=true`,
+  });
   const { backend, watches: childWatches } = await backendFor(opts, manager);
   const reconciler = new BuildReconciler({
     client: manager.client,
     backend,
-    claims: new KeyClaims(manager.client, opts.config.namespace),
+    claims: new KeyClaims(manager.client, config.namespace, parseDuration(config.claimDuration), leases),
     builds,
     images,
     metrics: new OperatorMetrics(manager.metrics.registry, () => builds.list()),
     events: manager.eventRecorder("rootfs-operator"),
     refsFor: (namespace) => apiRefs(manager.client, namespace),
+    config,
   });
   manager.addController({
     name: "rootfsbuild",
@@ -92,7 +101,7 @@ export interface BackendWiring {
 async function backendFor(opts: OperatorOptions, manager: Manager): Promise<BackendWiring> {
   switch (opts.backend.kind) {
     case "local":
-      return { backend: new LocalBackend(opts.backend), watches: [] };
+      return { backend: new LocalBackend({ ...opts.backend, config: opts.config }), watches: [] };
     case "kubevirt": {
       const installRuntime = await resolveInstallRuntime(manager.client, opts.config.installRuntime);
       manager.log.info({ installRuntime, setting: opts.config.installRuntime }, "Chose where installers run");

@@ -17,7 +17,7 @@ const stepPhase: Record<StepName, ProgressReason> = {
   publish: "Publishing",
 };
 
-function timestamp(now: Date): string {
+export function timestamp(now: Date): string {
   return now.toISOString().replace(/\.\d+Z$/, "Z");
 }
 
@@ -46,9 +46,17 @@ export function startRun(draft: Draft, now: Date): void {
   };
 }
 
-export function recordInputs(draft: Draft, inputs: { key: string; sourceSHA256: string }): void {
+/** The inputs resolved for this generation: what every later pass, and every worker, goes by. */
+export function recordInputs(
+  draft: Draft,
+  inputs: { key: string; sourceSHA256: string; sourceURL: string; pinnedChecksum?: string },
+): void {
   draft.status.buildKey = inputs.key;
   draft.status.isoSHA256 = inputs.sourceSHA256;
+  draft.status.source = {
+    url: inputs.sourceURL,
+    ...(inputs.pinnedChecksum !== undefined && { checksum: inputs.pinnedChecksum }),
+  };
 }
 
 export function setPending(draft: Draft, message: string, now: Date): void {

@@ -2,6 +2,7 @@ import { isMap, parseDocument, stringify } from "yaml";
 import { invalidAnswerFile, invalidSpec } from "./errors.js";
 import { printMarkerCommand } from "./install-markers.js";
 import { autoinstallKeys, checkUnattended, mergeAutoinstall, type YamlMapping } from "./autoinstall-merge.js";
+import { checkedMirror, checkSignedMirror } from "./mirror.js";
 import type { AutoinstallProfile } from "./profile.js";
 import {
   checkedLocale,
@@ -61,11 +62,23 @@ function generatedAutoinstall(request: AnswerFileRequest): YamlMapping {
     // Puts every installer event on the console, for progress and failure detection.
     reporting: { builtin: { type: "print" } },
     storage: { layout: { name: "direct" } },
+    ...aptSource(request),
     ...(packages.length > 0 ? { packages } : {}),
     // subiquity needs identity or user-data. This cloud-config, for the installed system's first boot, names
     // root as the only account (so cloud-init adds no default user) and keeps its password as set below.
     "user-data": { users: [{ name: "root", lock_passwd: request.rootPassword.kind === "locked" }] },
     "late-commands": [rootPassword],
+  };
+}
+
+// Offline, subiquity installs from the pool on the ISO when no mirror answers; with a mirror, that one
+// mirror only (no geoip lookup), and a mirror that does not answer fails the install.
+function aptSource(request: AnswerFileRequest): YamlMapping {
+  checkSignedMirror(request.mirror, request.distro);
+  const mirror = checkedMirror(request);
+  if (mirror === undefined) return { apt: { geoip: false, fallback: "offline-install" } };
+  return {
+    apt: { geoip: false, fallback: "abort", primary: [{ arches: ["default"], uri: mirror.url }] },
   };
 }
 

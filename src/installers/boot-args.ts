@@ -1,4 +1,4 @@
-import { debianPreseedIsoPath } from "./answer-volume.js";
+import { answerVolumeFor, type AnswerVolume } from "./answer-volume.js";
 import { assertNever } from "./assert-never.js";
 import { consoleFor } from "./machine.js";
 import type { InstallerProfile } from "./profile.js";
@@ -22,7 +22,12 @@ export interface BootArgEdit {
   remove: string[];
 }
 
-export function bootArgsFor(profile: InstallerProfile, arch: Arch, labels: BootLabels): BootArgEdit {
+export function bootArgsFor(
+  profile: InstallerProfile,
+  arch: Arch,
+  labels: BootLabels,
+  volume: AnswerVolume = answerVolumeFor(profile),
+): BootArgEdit {
   const console = consoleFor(arch).kernelArg;
   switch (profile.kind) {
     case "kickstart":
@@ -38,8 +43,15 @@ export function bootArgsFor(profile: InstallerProfile, arch: Arch, labels: BootL
       };
     case "preseed":
       return {
-        // auto=true defers the locale and keyboard questions until the preseed file has been read.
-        add: ["auto=true", "priority=critical", `preseed/file=/cdrom${debianPreseedIsoPath}`, console],
+        // auto=true defers the locale and keyboard questions until the preseed file has been read. From the
+        // initrd, /preseed.cfg is read without being named; a preseed/file= there would fail on a medium
+        // with no /cdrom, and stop the install.
+        add: [
+          "auto=true",
+          "priority=critical",
+          ...(volume.kind === "embedded" ? [`preseed/file=/cdrom${volume.isoPath}`] : []),
+          console,
+        ],
         remove: ["auto", "priority", "preseed/file", "console"],
       };
     case "autoinstall":

@@ -1,9 +1,15 @@
 // Shapes shared by the per-installer console vocabularies.
 
-/** A console line that means the install failed; `pattern` is a RegExp source tested against one line. */
+/**
+ * A console line that means the install failed; `pattern` is a RegExp source tested against one line. A
+ * `refinable` signature matches a dialog's title, whose body follows: a more specific signature matching a
+ * later line gives the reason instead (steps/install-local/failure-diagnosis.ts). A reason may name the
+ * pattern's groups as $<name>.
+ */
 export interface FailureSignature {
   pattern: string;
   reason: string;
+  refinable?: boolean;
 }
 
 /** Coarse stages every installer goes through, in order. */

@@ -1,7 +1,11 @@
 import { anacondaFailures, anacondaProgress } from "./anaconda-console.js";
 import { assertNever } from "./assert-never.js";
 import { literal, type FailureSignature, type ProgressPattern } from "./console-patterns.js";
-import { debianInstallerFailures, debianInstallerProgress } from "./debian-installer-console.js";
+import {
+  debianInstallerFailures,
+  debianInstallerNoise,
+  debianInstallerProgress,
+} from "./debian-installer-console.js";
 import { installMarker } from "./install-markers.js";
 import type { InstallerProfile } from "./profile.js";
 import { subiquityFailures, subiquityProgress } from "./subiquity-console.js";
@@ -37,6 +41,19 @@ export function failureSignaturesFor(profile: InstallerProfile): FailureSignatur
       return [...fromAnyInstaller, ...debianInstallerFailures];
     case "autoinstall":
       return [...fromAnyInstaller, ...subiquityFailures];
+    default:
+      return assertNever(profile);
+  }
+}
+
+/** RegExp sources of screen decoration the installer draws on its console: neither progress nor failure. */
+export function consoleNoiseFor(profile: InstallerProfile): string[] {
+  switch (profile.kind) {
+    case "preseed":
+      return debianInstallerNoise;
+    case "kickstart":
+    case "autoinstall":
+      return [];
     default:
       return assertNever(profile);
   }

@@ -11,9 +11,14 @@ export type {
 } from "./profile.js";
 export { profileFor } from "./profile-for.js";
 export { answerFileFor, answerFileNameFor, type AnswerFile, type AnswerFileEntry } from "./answer-file.js";
-export { answerVolumeFor, type AnswerVolume } from "./answer-volume.js";
+export { answerVolumeFor, type AnswerVolume, type MediumFacts } from "./answer-volume.js";
 export { bootArgsFor, type BootArgEdit, type BootLabels } from "./boot-args.js";
-export { failureSignaturesFor, progressPatternsFor, successMarkerFor } from "./console-signals.js";
+export {
+  consoleNoiseFor,
+  failureSignaturesFor,
+  progressPatternsFor,
+  successMarkerFor,
+} from "./console-signals.js";
 export type { FailureSignature, InstallStage, ProgressPattern } from "./console-patterns.js";
 export { consoleFor, needsUefi, targetDisk, type SerialConsole } from "./machine.js";
 export { udevEscape } from "./udev-escape.js";

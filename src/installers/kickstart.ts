@@ -8,6 +8,7 @@ import {
   type KickstartSection,
 } from "./kickstart-document.js";
 import { consoleFor, needsUefi, targetDisk } from "./machine.js";
+import { checkedMirror, checkSignedMirror } from "./mirror.js";
 import type { KickstartProfile } from "./profile.js";
 import { checkedLocale, checkedPackages, checkedRootHash, checkedTimezone } from "./request-checks.js";
 import type { AnswerFileRequest } from "./request.js";
@@ -41,8 +42,7 @@ function generatedKickstart(profile: KickstartProfile, request: AnswerFileReques
   const lines = [
     // Stop with an error instead of waiting for input when the kickstart leaves a question open.
     "text --non-interactive",
-    // The packages come from the installer ISO itself, attached to the install VM as a CD-ROM drive.
-    "cdrom",
+    ...installSource(request),
     `lang ${checkedLocale(request)}`,
     "keyboard --vckeymap=us",
     `timezone ${checkedTimezone(request)} --utc`,
@@ -66,6 +66,15 @@ function generatedKickstart(profile: KickstartProfile, request: AnswerFileReques
       { name: "%packages", header: "%packages", body: checkedPackages(request, "groups"), lineNo: 0 },
     ],
   };
+}
+
+// Offline, the packages come from the installer ISO itself, attached to the install VM as a CD-ROM drive;
+// otherwise from the one mirror the VM can reach, over a network set up by DHCP.
+function installSource(request: AnswerFileRequest): string[] {
+  checkSignedMirror(request.mirror, request.distro);
+  const mirror = checkedMirror(request);
+  if (mirror === undefined) return ["cdrom"];
+  return ["network --bootproto=dhcp --device=link --activate", `url --url=${mirror.url}`];
 }
 
 // A fragment command replaces every generated command of its group, so a fragment can swap the install

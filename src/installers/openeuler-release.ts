@@ -17,6 +17,28 @@ export interface OpenEulerRelease {
   canonical: string;
 }
 
+/** Every release this code installs, spelled as its ISO names it: 20.03-LTS, 20.03-LTS-SP1, …, 25.09. */
+export function openEulerReleases(): string[] {
+  const lts = Object.entries(lastServicePack).flatMap(([line, sp]) => [
+    `${line}-LTS`,
+    ...Array.from({ length: sp }, (_, i) => `${line}-LTS-SP${i + 1}`),
+  ]);
+  return [...lts, ...innovationLines];
+}
+
+/**
+ * The releases as a pattern over the lower-cased release field (which has no spaces): JavaScript and RE2
+ * (CEL) read it alike, and it accepts exactly what parseOpenEulerRelease accepts there.
+ */
+export function openEulerReleasePattern(): string {
+  const sep = "(-|_+)";
+  const dotted = (line: string) => line.replace(".", "\\.");
+  const lts = Object.entries(lastServicePack).map(
+    ([line, sp]) => `${dotted(line)}(${sep}lts)?(${sep}sp0*[0-${sp}])?`,
+  );
+  return `^(${[...lts, ...innovationLines.map(dotted)].join("|")})$`;
+}
+
 export function supportedOpenEulerReleases(): string[] {
   const lts = Object.entries(lastServicePack).map(([line, sp]) => `${line}-LTS (and -SP1 to -SP${sp})`);
   return [...lts, ...innovationLines];

@@ -3,6 +3,7 @@ import { printMarkerCommand } from "./install-markers.js";
 import { consoleFor, targetDisk } from "./machine.js";
 import { parsePreseed, preseedLine, type PreseedEntry } from "./preseed-document.js";
 import type { PreseedProfile } from "./profile.js";
+import { preseedSource } from "./preseed-source.js";
 import {
   checkedLocale,
   checkedPackages,
@@ -16,6 +17,14 @@ import type { AnswerFileRequest } from "./request.js";
 // the end. User lines replace ours for the same question; late_command is chained instead.
 
 const lateCommand = "preseed/late_command";
+
+// debian-installer shows its dialogs on the console, but a component that fails without one (a library
+// missing from the mirror, a crashing step) says so only in its syslog: copy that log's error lines to
+// the console, where the build reads them. In the background, with every inherited descriptor closed:
+// early_command runs under debconf, which waits for its pipes (3 and up) to close, so a background job
+// holding one hangs the installer.
+const installerErrorsToConsole =
+  "(tail -f /var/log/syslog | grep -iE 'error|fail' >/dev/console) </dev/null >/dev/null 2>&1 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &";
 
 export function preseedFor(profile: PreseedProfile, request: AnswerFileRequest): string {
   checkNoSelinux(request);
@@ -36,18 +45,13 @@ function generatedPreseed(profile: PreseedProfile, request: AnswerFileRequest): 
   const locked = root.kind === "locked";
   const packages = checkedPackages(request, "no-groups");
   return [
+    d("preseed/early_command", "string", installerErrorsToConsole),
     d("debian-installer/locale", "string", checkedLocale(request)),
     d("keyboard-configuration/xkb-keymap", "select", "us"),
-    d("netcfg/choose_interface", "select", "auto"),
     d("netcfg/get_hostname", "string", "debian"),
     d("netcfg/get_domain", "string", "localdomain"),
     d("hw-detect/load_firmware", "boolean", "false"),
-    // The netinst ISO carries only the base system; requested packages come from a mirror.
-    d("apt-setup/use_mirror", "boolean", "true"),
-    d("mirror/country", "string", "manual"),
-    d("mirror/http/hostname", "string", "deb.debian.org"),
-    d("mirror/http/directory", "string", "/debian"),
-    d("mirror/http/proxy", "string", ""),
+    ...preseedSource(request),
     d("apt-setup/disable-cdrom-entries", "boolean", "true"),
     d("passwd/root-login", "boolean", "true"),
     d("passwd/make-user", "boolean", "false"),

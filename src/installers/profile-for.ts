@@ -73,7 +73,10 @@ const enterpriseMajors: Record<
   "10": { anaconda: 40, ksVersion: "RHEL10" },
 };
 
-const enterpriseReleases: Record<Exclude<KickstartDistro, "openeuler" | "fedora">, readonly string[]> = {
+export const enterpriseReleases: Record<
+  Exclude<KickstartDistro, "openeuler" | "fedora">,
+  readonly string[]
+> = {
   "centos-stream": ["9", "10"],
   rocky: ["8", "9", "10"],
   almalinux: ["8", "9", "10"],
@@ -99,7 +102,7 @@ function isEnterpriseMajor(major: string): major is keyof typeof enterpriseMajor
   return Object.hasOwn(enterpriseMajors, major);
 }
 
-const fedoraReleases = ["40", "41", "42", "43", "44"] as const;
+export const fedoraReleases = ["40", "41", "42", "43", "44"] as const;
 const fedoraAnaconda: Record<(typeof fedoraReleases)[number], AnacondaGeneration> = {
   "40": 40,
   "41": 41,
@@ -128,7 +131,7 @@ function fedoraProfile(release: string, arch: Arch): KickstartProfile {
   };
 }
 
-const debianCodenames: Record<DebianRelease, PreseedProfile["codename"]> = {
+export const debianCodenames: Record<DebianRelease, PreseedProfile["codename"]> = {
   "11": "bullseye",
   "12": "bookworm",
   "13": "trixie",
@@ -151,7 +154,7 @@ function debianProfile(release: string, arch: Arch): PreseedProfile {
   };
 }
 
-const ubuntuCodenames: Record<UbuntuRelease, AutoinstallProfile["codename"]> = {
+export const ubuntuCodenames: Record<UbuntuRelease, AutoinstallProfile["codename"]> = {
   "22.04": "jammy",
   "24.04": "noble",
 };

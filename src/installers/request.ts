@@ -37,6 +37,18 @@ export interface AnswerFileRequest {
   userAnswerFile?: string;
   timezone?: string;
   locale?: string;
+  /**
+   * Install from this package mirror, reached over the network; without it the install is offline and takes
+   * every package from the installer medium.
+   */
+  mirror?: Mirror;
+}
+
+export interface Mirror {
+  /** The mirror as the install VM reaches it: a Debian/Ubuntu archive root or an anaconda install tree. */
+  url: string;
+  /** The mirror's package lists are not signed with the distribution's keys (Debian only). */
+  insecureSkipSignature: boolean;
 }
 
 export const defaultTimezone = "Etc/UTC";

@@ -25,10 +25,18 @@ export interface IsoBootLayout {
   grubConfigs: string[];
   /** FAT images holding the UEFI boot loader and possibly a grub.cfg. */
   efiImages: string[];
+  /** Every file on the ISO, without the leading slash. */
+  files: string[];
 }
 
 export const ISOLINUX_CONFIG = "isolinux/isolinux.cfg";
-export const GRUB_CONFIGS = ["EFI/BOOT/grub.cfg", "boot/grub2/grub.cfg", "boot/grub/grub.cfg"] as const;
+// EFI/BOOT/BOOT.conf: the copy of the UEFI menu that Macs' firmware boots (lorax writes it, mkksiso patches it).
+export const GRUB_CONFIGS = [
+  "EFI/BOOT/grub.cfg",
+  "EFI/BOOT/BOOT.conf",
+  "boot/grub2/grub.cfg",
+  "boot/grub/grub.cfg",
+] as const;
 export const EFI_IMAGES = ["images/efiboot.img", "boot/grub/efi.img"] as const;
 const BIOS_GRUB_CONFIGS = ["boot/grub2/grub.cfg", "boot/grub/grub.cfg"];
 
@@ -98,6 +106,7 @@ export function bootLayoutOf(iso: string, listing: IsoListing): IsoBootLayout {
     isolinuxConfigs,
     grubConfigs,
     efiImages,
+    files,
   };
 
   const looked = [ISOLINUX_CONFIG, ...GRUB_CONFIGS].join(", ");

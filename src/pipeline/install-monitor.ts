@@ -1,4 +1,5 @@
 import {
+  consoleNoiseFor,
   failureSignaturesFor,
   progressPatternsFor,
   successMarkerFor,
@@ -23,10 +24,8 @@ const stageSpan: Record<InstallStage, [from: number, upTo: number]> = {
 export function installMonitorFor(profile: InstallerProfile): InstallMonitor {
   return {
     successMarker: successMarkerFor(profile),
-    failureSignatures: failureSignaturesFor(profile).map(({ pattern, reason }) => ({
-      pattern,
-      description: reason,
-    })),
+    failureSignatures: failureSignaturesFor(profile),
+    noisePatterns: consoleNoiseFor(profile),
     progressPatterns: progressPatternsFor(profile).map(({ pattern, stage }) => {
       const [percent, upTo] = stageSpan[stage];
       return { pattern, percent, upTo };

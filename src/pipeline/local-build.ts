@@ -2,14 +2,15 @@ import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { stepNames, type RootfsBuild } from "../api/rootfsbuild.js";
 import { parseQuantity } from "../api/quantity.js";
-import { fetchVerified, type FetchedFile } from "../steps/fetch/index.js";
+import { fetchVerified, trustingPolicy, type FetchedFile, type SourcePolicy } from "../steps/fetch/index.js";
 import { StepFailure } from "../steps/failure.js";
 import { errorText, exists } from "../steps/files.js";
 import { installLocal } from "../steps/install-local/index.js";
 import type { AcceleratorRequest } from "../steps/qemu/accelerator.js";
+import { localMirrorRoute } from "../steps/qemu/mirror-relay.js";
 import { remasterForPlan, writeAnswerVolume } from "../steps/remaster.js";
 import type { AnswerPlan, RefResolver } from "./answer-plan.js";
-import { resolveInputs } from "./resolve-inputs.js";
+import { resolveInputs, type BuildInputs } from "./resolve-inputs.js";
 import { extractAndPublish, findPublished } from "./local-outputs.js";
 import { installVmFor } from "./install-request.js";
 import type { Manifest } from "./manifest.js";
@@ -19,7 +20,16 @@ import { StepRunner, type StepTiming } from "./step-runner.js";
 export interface LocalBuildOptions {
   build: RootfsBuild;
   refs: RefResolver;
+  /**
+   * Inputs the caller resolved already (the operator, once per generation): the source is fetched and
+   * verified against their pinned digest, and no checksum file is read again.
+   */
+  inputs?: BuildInputs;
+  /** What sources may be (the operator's configuration); the CLI trusts its user. */
+  policy?: SourcePolicy;
   outDir: string;
+  /** Every write lies inside this directory by real path (the local backend's claim directory). */
+  containedIn?: string;
   cacheDir: string;
   onProgress: ProgressListener;
   accel?: AcceleratorRequest;
@@ -33,6 +43,8 @@ export interface LocalBuildResult {
   manifestPath: string;
   /** True when an identical build was already published at the output and nothing was done. */
   upToDate: boolean;
+  /** sha256 of the source as fetched and verified (undefined when nothing was fetched). */
+  fetchedSHA256?: string;
   steps: StepTiming[];
 }
 
@@ -47,21 +59,21 @@ export async function runLocalBuild(opts: LocalBuildOptions): Promise<LocalBuild
   const steps = new StepRunner(onProgress);
   await ensureWritable(opts.outDir);
 
-  const { key, sourceSHA256, plan } = await resolveInputs(build, opts.refs);
-  const published = await findPublished(opts.outDir, spec, key);
+  const policy = opts.policy ?? trustingPolicy;
+  const inputs = opts.inputs ?? (await resolveInputs(build, opts.refs, { policy, route: localMirrorRoute }));
+  const { key, sourceSHA256, plan } = inputs;
+  const published = await findPublished(opts.outDir, spec, key, opts.containedIn);
   if (published) {
     for (const name of stepNames) steps.skip(name, "up to date");
     return { buildKey: key, ...published, upToDate: true, steps: steps.timings };
   }
 
-  const source = spec.source.iso ?? spec.source.disk;
-  if (!source) throw new StepFailure("InvalidSpec", "spec.source needs iso or disk");
-  const fetched = await steps.run("fetch", `Fetching ${source.url}`, () =>
+  const fetched = await steps.run("fetch", `Fetching ${inputs.sourceURL}`, () =>
     fetchVerified({
-      url: source.url,
-      checksum: source.checksum,
-      checksumURL: spec.source.iso?.checksumURL,
-      insecureSkipChecksum: spec.source.iso?.insecureSkipChecksum,
+      url: inputs.sourceURL,
+      checksum: inputs.pinnedChecksum,
+      insecureSkipChecksum: inputs.pinnedChecksum === undefined,
+      policy,
       cacheDir: path.join(cacheDir, "downloads"),
       onProgress,
     }),
@@ -78,10 +90,11 @@ export async function runLocalBuild(opts: LocalBuildOptions): Promise<LocalBuild
     disk,
     rootPassword: plan?.rootPassword,
     outDir: opts.outDir,
+    containedIn: opts.containedIn,
     steps,
     onProgress,
   });
-  return { buildKey: key, ...result, upToDate: false, steps: steps.timings };
+  return { buildKey: key, ...result, upToDate: false, fetchedSHA256: fetched.sha256, steps: steps.timings };
 }
 
 async function installFromIso(
@@ -118,6 +131,7 @@ async function installFromIso(
         await installLocal({
           iso: unattended.iso,
           sideVolume,
+          mirror: spec.install.network?.mirror,
           disk,
           diskFormat: "qcow2",
           diskSizeBytes: parseQuantity(spec.install.diskSize),

@@ -7,6 +7,7 @@ import type { AnswerFileRequest } from "../installers/index.js";
 import { extract, type ExtractResult } from "../steps/extract/index.js";
 import { exists, removeTree, sha256OfFile } from "../steps/files.js";
 import { planLayout, type StagedOutput } from "../steps/publish/layout.js";
+import { assertInside, resolvesInside } from "../steps/publish/contained.js";
 import { listDir, publishLocal } from "../steps/publish/local.js";
 import { toolVersion } from "../version.js";
 import { readManifest, type Manifest } from "./manifest.js";
@@ -30,12 +31,15 @@ export async function extractAndPublish(o: {
   disk: { path: string; format: "qcow2" | "raw" };
   rootPassword?: AnswerFileRequest["rootPassword"];
   outDir: string;
+  /** Every write lies inside this directory by real path (the local backend's claim directory). */
+  containedIn?: string;
   steps: StepRunner;
   onProgress: ProgressListener;
 }): Promise<PublishedBuild> {
   const { spec } = o.build;
   const { outputs } = spec;
   const staging = path.join(o.outDir, `.staging-${o.key.slice(0, 12)}`);
+  if (o.containedIn) await assertInside(o.containedIn, staging);
   await removeTree(staging);
   await mkdir(staging, { recursive: true });
   try {
@@ -87,7 +91,7 @@ export async function extractAndPublish(o: {
         artifacts,
       };
       const files = new Map(staged.map((s) => [s.name, path.join(staging, s.file)]));
-      await publishLocal(o.outDir, files, plan, manifest);
+      await publishLocal(o.outDir, files, plan, manifest, o.containedIn);
       return { manifest, manifestPath: path.join(o.outDir, plan.manifest) };
     });
   } finally {
@@ -95,12 +99,17 @@ export async function extractAndPublish(o: {
   }
 }
 
-/** The published output for `key`, if every artifact its manifest lists is still there. */
+/**
+ * The published output for `key`, if every artifact its manifest lists is still there (and, with
+ * `containedIn`, the manifest and every artifact lie inside it by real path).
+ */
 export async function findPublished(
   outDir: string,
   spec: RootfsBuildSpec,
   key: string,
+  containedIn?: string,
 ): Promise<PublishedBuild | undefined> {
+  const present = (file: string) => (containedIn ? resolvesInside(containedIn, file) : exists(file));
   const candidates =
     spec.outputs.layout === "flat"
       ? [path.join(outDir, "manifest.json")]
@@ -108,10 +117,11 @@ export async function findPublished(
           path.join(outDir, "builds", spec.os.distro, spec.os.arch, d, "manifest.json"),
         );
   for (const manifestPath of candidates) {
+    if (!(await present(manifestPath))) continue;
     const manifest = await readManifest(manifestPath);
     if (manifest?.buildKey !== key) continue;
-    const present = await Promise.all(manifest.artifacts.map((a) => exists(path.join(outDir, a.location))));
-    if (present.every(Boolean)) return { manifest, manifestPath };
+    const found = await Promise.all(manifest.artifacts.map((a) => present(path.join(outDir, a.location))));
+    if (found.every(Boolean)) return { manifest, manifestPath };
   }
   return undefined;
 }

@@ -1,35 +1,69 @@
 import { createHash } from "node:crypto";
 import type { RootfsBuild } from "../api/rootfsbuild.js";
 import { InstallerInputError } from "../installers/index.js";
-import { planAnswerFile, UnresolvedReference, type AnswerPlan, type RefResolver } from "./answer-plan.js";
+import {
+  planAnswerFile,
+  UnresolvedReference,
+  type AnswerPlan,
+  type MirrorRoute,
+  type RefResolver,
+} from "./answer-plan.js";
 import { buildKey } from "./build-key.js";
-import { expectedDigest } from "../steps/fetch/index.js";
+import { checkUrl, expectedDigest, trustingPolicy, type SourcePolicy } from "../steps/fetch/index.js";
 import { StepFailure } from "../steps/failure.js";
 import { errorText } from "../steps/files.js";
 
 /** What a build's identity is made of, resolved without downloading the ISO. */
 export interface BuildInputs {
   key: string;
+  /** The URL the source is downloaded from. */
+  sourceURL: string;
+  /** sha256 of the source, or of its URL for a source accepted without a checksum. */
   sourceSHA256: string;
+  /**
+   * "sha256:<hex>" the source must have: every later step verifies against this literal, never against
+   * a checksum file read again. Undefined only for insecureSkipChecksum sources.
+   */
+  pinnedChecksum?: string;
   plan?: AnswerPlan;
+}
+
+export interface ResolveOptions {
+  policy: SourcePolicy;
+  /**
+   * The source digest resolved when the generation started: the answer file is rendered again, but
+   * the checksum file is not read again.
+   */
+  pinnedSHA256?: string;
+  /** How the install VM reaches spec.install.network.mirror (default: as written, from a pod network). */
+  route?: MirrorRoute;
 }
 
 /**
  * Resolves the source digest (a literal, or the line of a checksum file), renders the answer file
  * and computes the build key. Sources without a checksum (insecureSkipChecksum) are identified by URL.
  */
-export async function resolveInputs(build: RootfsBuild, refs: RefResolver): Promise<BuildInputs> {
+export async function resolveInputs(
+  build: RootfsBuild,
+  refs: RefResolver,
+  opts: ResolveOptions = { policy: trustingPolicy },
+): Promise<BuildInputs> {
   const { spec } = build;
   const iso = spec.source.iso;
   const source = iso ?? spec.source.disk;
   if (!source) throw new StepFailure("InvalidSpec", "spec.source needs iso or disk");
-  const digest = await expectedDigest({
-    ...source,
-    checksumURL: iso?.checksumURL,
-    insecureSkipChecksum: iso?.insecureSkipChecksum,
-  });
+  checkUrl(new URL(source.url), opts.policy);
+  const digest = await expectedDigest(
+    {
+      url: source.url,
+      checksum: opts.pinnedSHA256 ? `sha256:${opts.pinnedSHA256}` : source.checksum,
+      checksumURL: iso?.checksumURL,
+      insecureSkipChecksum: iso?.insecureSkipChecksum,
+    },
+    { policy: opts.policy, maxRedirects: 5, stallTimeoutMs: 30_000 },
+  );
   const sourceSHA256 = digest ?? createHash("sha256").update(`url:${source.url}`).digest("hex");
-  const plan = iso ? await planOrFail(build, refs) : undefined;
+  const plan = iso ? await planOrFail(build, refs, opts.route) : undefined;
   const key = buildKey({
     sourceSHA256,
     os: spec.os,
@@ -38,12 +72,18 @@ export async function resolveInputs(build: RootfsBuild, refs: RefResolver): Prom
     install: { rootFsType: spec.install.rootFsType, diskSize: spec.install.diskSize },
     outputs: spec.outputs,
   });
-  return { key, sourceSHA256, plan };
+  return {
+    key,
+    sourceURL: source.url,
+    sourceSHA256,
+    pinnedChecksum: digest && `sha256:${digest}`,
+    plan,
+  };
 }
 
-async function planOrFail(build: RootfsBuild, refs: RefResolver): Promise<AnswerPlan> {
+async function planOrFail(build: RootfsBuild, refs: RefResolver, route?: MirrorRoute): Promise<AnswerPlan> {
   try {
-    return await planAnswerFile(build.spec, refs);
+    return await planAnswerFile(build.spec, refs, route);
   } catch (err) {
     if (err instanceof InstallerInputError) throw new StepFailure(err.reason, err.message, { cause: err });
     if (err instanceof UnresolvedReference)

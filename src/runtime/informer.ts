@@ -1,7 +1,9 @@
 // A local, always-current copy of one kind of object: paginated list, then
 // watch from the list's resourceVersion; relist when the apiserver says that
 // version is gone (410 / Expired), resume after other errors with backoff.
-// client-go's Reflector + Indexer, minus the indexes.
+// client-go's Reflector + Indexer, minus the indexes. Over several namespaces
+// (an operator that may not list cluster-wide), one list and watch per
+// namespace feed the one cache, as controller-runtime's multi-namespace cache.
 
 import { ApiError, isGone, isGoneStatus } from "./api-error.js";
 import type { KubeClient } from "./kube-client.js";
@@ -17,7 +19,9 @@ export { objectKey, splitKey } from "./object-key.js";
 export type ListerWatcher = Pick<KubeClient, "list" | "watch">;
 
 export interface InformerOptions {
+  /** One namespace; or `namespaces`, several; neither means every namespace. */
   namespace?: string;
+  namespaces?: string[];
   labelSelector?: string;
   fieldSelector?: string;
   log?: Logger;
@@ -54,7 +58,14 @@ export class Informer<T extends KubeObject = KubeObject> {
   /** e.g. "configmaps in default", "widgets.test.rootfs.dev" */
   get description(): string {
     const resource = this.ref.group ? `${this.ref.plural}.${this.ref.group}` : this.ref.plural;
-    return this.opts.namespace ? `${resource} in ${this.opts.namespace}` : resource;
+    const scopes = this.scopes().filter((s): s is string => s !== undefined);
+    return scopes.length > 0 ? `${resource} in ${scopes.join(",")}` : resource;
+  }
+
+  /** The namespaces listed and watched separately; [undefined] for all at once. */
+  private scopes(): (string | undefined)[] {
+    if (this.opts.namespaces?.length) return this.opts.namespaces;
+    return [this.opts.namespace];
   }
 
   onChange(handler: ChangeHandler<T>): void {
@@ -64,7 +75,12 @@ export class Informer<T extends KubeObject = KubeObject> {
   /** Runs until `signal` aborts; see stopped(). */
   start(signal: AbortSignal): void {
     if (this.running) throw new Error(`informer for ${this.description} already started`);
-    this.running = this.run(signal);
+    const scopes = this.scopes();
+    let unsynced = scopes.length;
+    const synced = () => {
+      if (--unsynced === 0) this.markSynced();
+    };
+    this.running = Promise.all(scopes.map((ns) => this.run(ns, signal, synced))).then(() => undefined);
   }
 
   /** Resolves once the informer started by start() has wound down. */
@@ -99,18 +115,20 @@ export class Informer<T extends KubeObject = KubeObject> {
     return [...this.store.values()];
   }
 
-  private async run(signal: AbortSignal): Promise<void> {
+  private async run(namespace: string | undefined, signal: AbortSignal, onSynced: () => void): Promise<void> {
     let resourceVersion: string | undefined;
     let failures = 0;
     let goneStreak = 0;
+    let synced = false;
     while (!signal.aborted) {
       try {
         if (resourceVersion === undefined) {
-          resourceVersion = await this.relist(signal);
+          resourceVersion = await this.relist(namespace, signal);
           if (signal.aborted) break;
-          this.markSynced();
+          if (!synced) onSynced();
+          synced = true;
         }
-        const watched = await this.watchFrom(resourceVersion, signal);
+        const watched = await this.watchFrom(namespace, resourceVersion, signal);
         resourceVersion = watched.resourceVersion;
         if (watched.error) throw watched.error;
         // An immediately closed, empty watch would otherwise spin.
@@ -135,13 +153,13 @@ export class Informer<T extends KubeObject = KubeObject> {
     }
   }
 
-  private async relist(signal: AbortSignal): Promise<string> {
+  private async relist(namespace: string | undefined, signal: AbortSignal): Promise<string> {
     const items: T[] = [];
     let resourceVersion = "";
     let cont: string | undefined;
     do {
       const page = await this.client.list<T>(this.ref, {
-        ...this.selectors(),
+        ...this.selectors(namespace),
         limit: this.opts.pageSize ?? 500,
         ...(cont !== undefined && { continue: cont }),
       });
@@ -149,15 +167,17 @@ export class Informer<T extends KubeObject = KubeObject> {
       resourceVersion = page.resourceVersion;
       cont = page.continue;
     } while (cont && !signal.aborted);
-    if (!signal.aborted) this.replace(items);
+    if (!signal.aborted) this.replace(namespace, items);
     this.log.debug({ items: items.length, resourceVersion }, "Listed objects");
     return resourceVersion;
   }
 
-  // Swaps in a fresh list, reporting what changed since the cache was last current.
-  private replace(items: T[]): void {
+  // Swaps in a fresh list of `namespace` (all when undefined), reporting what changed since the cache
+  // was last current there.
+  private replace(namespace: string | undefined, items: T[]): void {
     const fresh = new Map(items.map((item) => [objectKey(item), item]));
     for (const [key, old] of this.store) {
+      if (namespace !== undefined && old.metadata.namespace !== namespace) continue;
       if (!fresh.has(key)) {
         this.store.delete(key);
         this.emit(old, key, true);
@@ -171,6 +191,7 @@ export class Informer<T extends KubeObject = KubeObject> {
   }
 
   private async watchFrom(
+    namespace: string | undefined,
     resourceVersion: string,
     signal: AbortSignal,
   ): Promise<{ resourceVersion: string; events: number; ms: number; error?: Error }> {
@@ -210,7 +231,7 @@ export class Informer<T extends KubeObject = KubeObject> {
     await this.client.watch(
       this.ref,
       {
-        ...this.selectors(),
+        ...this.selectors(namespace),
         resourceVersion,
         allowWatchBookmarks: true,
         // Spread reconnects out like client-go (5–10 min).
@@ -222,9 +243,9 @@ export class Informer<T extends KubeObject = KubeObject> {
     return { resourceVersion: latest, events, ms: Date.now() - started, ...(error && { error }) };
   }
 
-  private selectors() {
+  private selectors(namespace: string | undefined) {
     return {
-      ...(this.opts.namespace !== undefined && { namespace: this.opts.namespace }),
+      ...(namespace !== undefined && { namespace }),
       ...(this.opts.labelSelector !== undefined && { labelSelector: this.opts.labelSelector }),
       ...(this.opts.fieldSelector !== undefined && { fieldSelector: this.opts.fieldSelector }),
     };

@@ -117,9 +117,10 @@ export class Manager {
    */
   addInformer<T extends KubeObject = KubeObject>(
     ref: ResourceRef,
-    opts: { namespace?: string; labelSelector?: string } = {},
+    opts: { namespace?: string; namespaces?: string[]; labelSelector?: string } = {},
   ): Informer<T> {
-    const id = [ref.group, ref.version, ref.plural, opts.namespace ?? "", opts.labelSelector ?? ""].join("|");
+    const scope = opts.namespaces?.join(",") ?? opts.namespace ?? "";
+    const id = [ref.group, ref.version, ref.plural, scope, opts.labelSelector ?? ""].join("|");
     let informer = this.informers.get(id);
     if (!informer) {
       informer = new Informer(this.client, ref, { ...opts, log: this.log });

@@ -13,7 +13,7 @@ export function rootfsBuild(name: string, ...modifiers: Modifier[]): Manifest {
     kind: "RootfsBuild",
     metadata: { name },
     spec: {
-      source: { iso: { url: "http://127.0.0.1:8080/tiny.iso", checksum: `sha256:${"a".repeat(64)}` } },
+      source: { iso: { url: "https://mirror.example/tiny.iso", checksum: `sha256:${"a".repeat(64)}` } },
       os: { distro: "openeuler", release: "24.03-LTS", arch: "x86_64" },
     },
   };

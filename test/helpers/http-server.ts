@@ -2,6 +2,7 @@ import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import path from "node:path";
 
 export type Handler = (req: IncomingMessage, res: ServerResponse) => void;
 
@@ -38,16 +39,28 @@ export async function startServer(handle: Handler, port = 0, host = "127.0.0.1")
 }
 
 /** Serves one in-memory or on-disk body with Range support, like a static file server. */
-export function serveBody(body: Buffer): Handler {
+export function serveBody(body: Buffer, etag = `"${body.length}"`): Handler {
   return (req, res) => {
-    const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? "");
-    const start = range?.[1] ? Number(range[1]) : 0;
-    res.writeHead(range ? 206 : 200, {
+    const range = rangeStart(req, etag);
+    const start = range ?? 0;
+    res.writeHead(range !== undefined ? 206 : 200, {
+      etag,
       "content-length": body.length - start,
-      ...(range ? { "content-range": `bytes ${start}-${body.length - 1}/${body.length}` } : {}),
+      ...(range !== undefined ? { "content-range": `bytes ${start}-${body.length - 1}/${body.length}` } : {}),
     });
     res.end(body.subarray(start));
   };
+}
+
+/**
+ * Where a "Range: bytes=N-" request starts, as a static file server honours it: only when its If-Range
+ * (if any) still names the current `etag`; otherwise the whole file is sent (undefined).
+ */
+export function rangeStart(req: IncomingMessage, etag: string): number | undefined {
+  const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? "");
+  const ifRange = req.headers["if-range"];
+  if (!range?.[1] || (ifRange !== undefined && ifRange !== etag)) return undefined;
+  return Number(range[1]);
 }
 
 /** Serves files from a map of URL path → local file, with Range support; 404 otherwise. */
@@ -58,14 +71,34 @@ export function serveFiles(files: Record<string, string>): Handler {
       res.writeHead(404).end("not found");
       return;
     }
-    void stat(file).then(({ size }) => {
-      const range = /^bytes=(\d+)-$/.exec(req.headers.range ?? "");
-      const start = range?.[1] ? Number(range[1]) : 0;
-      res.writeHead(range ? 206 : 200, {
+    void stat(file).then(({ size, mtimeMs }) => {
+      const etag = `"${size}-${Math.floor(mtimeMs)}"`;
+      const range = rangeStart(req, etag);
+      const start = range ?? 0;
+      res.writeHead(range !== undefined ? 206 : 200, {
+        etag,
         "content-length": size - start,
-        ...(range ? { "content-range": `bytes ${start}-${size - 1}/${size}` } : {}),
+        ...(range !== undefined ? { "content-range": `bytes ${start}-${size - 1}/${size}` } : {}),
       });
       createReadStream(file, { start }).pipe(res);
     });
+  };
+}
+
+/** Serves the files under `root` (a directory), with Range support; 404 for anything else. */
+export function serveDirectory(root: string): Handler {
+  const base = path.resolve(root);
+  return (req, res) => {
+    const urlPath = decodeURIComponent(new URL(req.url ?? "/", "http://x").pathname);
+    const file = path.resolve(base, `.${urlPath}`);
+    const inside = file.startsWith(`${base}${path.sep}`);
+    void stat(file)
+      .then((info) =>
+        inside && info.isFile() ? serveFiles({ [req.url ?? ""]: file })(req, res) : notFound(),
+      )
+      .catch(notFound);
+    function notFound() {
+      res.writeHead(404).end("not found");
+    }
   };
 }

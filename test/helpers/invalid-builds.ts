@@ -1,6 +1,6 @@
 // RootfsBuilds that both the apiserver (CRD schema + CEL) and the zod schemas must reject, each with
 // the field the error message has to name.
-import { rootfsBuild, set, type Manifest } from "./builds.js";
+import { rootfsBuild, set, withDistro, type Manifest } from "./builds.js";
 
 export interface InvalidCase {
   why: string;
@@ -116,8 +116,66 @@ export const invalidBuilds: InvalidCase[] = [
     field: "spec.install.answerFile.fragments",
   },
   {
+    why: "install mirror the VM cannot read",
+    build: rootfsBuild("file-mirror", set("spec.install.network", { mirror: "file:///srv/debian" })),
+    field: "spec.install.network.mirror",
+  },
+  {
     why: "S3 with a bucket name S3 refuses",
     build: rootfsBuild("s3-bad-bucket", set("spec.storage.s3", { ...s3, bucket: "Bad_Bucket" })),
     field: "spec.storage.s3.bucket",
+  },
+  {
+    why: "a Fedora build with an openEuler release",
+    build: rootfsBuild("fedora-openeuler-release", withDistro("fedora", "24.03-LTS-SP1")),
+    field: "spec.os.release",
+  },
+  {
+    why: "a Debian release no installer profile supports",
+    build: rootfsBuild("debian-9", withDistro("debian", "9")),
+    field: "spec.os.release",
+  },
+  {
+    why: "an openEuler service pack that does not exist",
+    build: rootfsBuild("openeuler-sp9", withDistro("openeuler", "24.03-LTS-SP9")),
+    field: "spec.os.release",
+  },
+  {
+    why: "a name longer than 63 characters",
+    build: rootfsBuild(`long-${"n".repeat(60)}`),
+    field: "metadata.name",
+  },
+  {
+    why: "a name with capitals and an underscore",
+    build: rootfsBuild("Fedora_42"),
+    field: "metadata.name",
+  },
+  {
+    why: "both an ISO URL and the official source",
+    build: rootfsBuild("iso-and-official", set("spec.source.official", {})),
+    field: "spec.source",
+  },
+  {
+    why: "an official edition the distribution does not publish",
+    build: rootfsBuild(
+      "ubuntu-dvd",
+      withDistro("ubuntu", "24.04"),
+      set("spec.source", { official: { edition: "dvd" } }),
+    ),
+    field: "spec.source.official.edition",
+  },
+  {
+    why: "an official source for RHEL, whose ISOs need an account",
+    build: rootfsBuild("rhel-official", withDistro("rhel", "9"), set("spec.source", { official: {} })),
+    field: "spec.source.official",
+  },
+  {
+    why: "daily builds of a distribution without them",
+    build: rootfsBuild(
+      "fedora-daily",
+      withDistro("fedora", "42"),
+      set("spec.source", { official: { daily: true } }),
+    ),
+    field: "spec.source.official.daily",
   },
 ];

@@ -24,6 +24,8 @@ export interface BuildOptions {
   label?: string;
   /** Real files for isolinux/vmlinuz and isolinux/initrd.img, to boot the ISO in qemu. */
   biosKernel?: { kernel: string; initrd: string };
+  /** More files for the ISO tree, by ISO path. */
+  extraFiles?: Record<string, string>;
 }
 
 const SYSLINUX_MODULES = "/usr/lib/syslinux/modules/bios";
@@ -68,6 +70,7 @@ export async function buildFixtureIso(
   const configs = renderBootConfigs(fixture);
   for (const [path, text] of configs) await writeTree(root, path, text);
   for (const path of fixture.bootFiles) await writeTree(root, path, `stand-in for ${path}\n`);
+  for (const [path, text] of Object.entries(options.extraFiles ?? {})) await writeTree(root, path, text);
   if (options.biosKernel) {
     await copyFile(options.biosKernel.kernel, join(root, "isolinux/vmlinuz"));
     await copyFile(options.biosKernel.initrd, join(root, "isolinux/initrd.img"));

@@ -13,6 +13,8 @@ export interface OperatorProcessOptions {
   /** Where stdout and stderr go, as they come. */
   logFile: string;
   accel?: string;
+  /** The operator configuration; default examples/operator/local.yaml (plain http on loopback allowed). */
+  config?: string;
 }
 
 export interface OperatorProcess {
@@ -36,6 +38,8 @@ export async function startOperatorProcess(opts: OperatorProcessOptions): Promis
     "local",
     "--kubeconfig",
     opts.kubeconfig,
+    "--config",
+    opts.config ?? path.join(repoRoot, "examples", "operator", "local.yaml"),
     "--storage-dir",
     opts.storageDir,
     "--cache",

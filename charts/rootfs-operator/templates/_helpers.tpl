@@ -58,6 +58,10 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   "nodeSelectors" $b.nodeSelectors
   "workerResources" $b.workerResources
   "defaultStorage" (dict)
+  "sources" $b.sources
+  "catalog" (dict "shared" $b.sharedCatalog)
+  "claimDuration" $b.claimDuration
+  "watchNamespaces" .Values.watchNamespaces
 }}
 {{- with $b.kvmGroupId }}
 {{- $_ := set $config "kvmGroupId" . }}

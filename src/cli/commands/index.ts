@@ -5,12 +5,14 @@ import { buildCommand } from "./build.js";
 import { crdsCommand } from "./crds.js";
 import { operatorCommand } from "./operator.js";
 import { remasterCommand } from "./remaster.js";
+import { sourcesCommand } from "./sources.js";
 import { validateCommand } from "./validate.js";
 import { verifyCommand } from "./verify.js";
 import { workerCommand } from "./worker.js";
 
 export const commands: Command[] = [
   buildCommand,
+  sourcesCommand,
   verifyCommand,
   answerFileCommand,
   remasterCommand,

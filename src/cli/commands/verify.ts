@@ -2,19 +2,29 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { readManifest, type Manifest } from "../../pipeline/manifest.js";
 import { listDir } from "../../steps/publish/local.js";
+import type { AcceleratorRequest } from "../../steps/qemu/accelerator.js";
 import { verifyBoot } from "../../steps/verify/index.js";
 import { UsageError, type Command } from "../command.js";
 
 export const verifyCommand: Command = {
   name: "verify",
-  summary: "Boot a built rootfs's kernel with its cgz as initramfs and check its own shell and coreutils run",
-  usage: "rootfs verify DIR [--timeout SECONDS]   (DIR: a build's --out directory or its manifest.json)",
+  summary:
+    "Boot a built rootfs's kernel with its cgz as initramfs and check its own shell and coreutils run, or (--systemd) that it boots to multi-user.target with no failed unit",
+  usage:
+    "rootfs verify DIR [--systemd] [--timeout SECONDS] [--accel auto|kvm|tcg] [--console-log FILE]   (DIR: a build's --out directory or its manifest.json)",
   async run(args) {
     const { values, positionals } = parseArgs({
       args,
       allowPositionals: true,
-      options: { timeout: { type: "string", default: "300" } },
+      options: {
+        timeout: { type: "string", default: "300" },
+        systemd: { type: "boolean", default: false },
+        accel: { type: "string", default: "auto" },
+        "console-log": { type: "string" },
+      },
     });
+    const accel = values.accel as AcceleratorRequest;
+    if (!["auto", "kvm", "tcg"].includes(accel)) throw new UsageError("--accel must be auto, kvm or tcg");
     const [target] = positionals;
     if (!target) throw new UsageError("DIR is required");
     const { manifest, root } = await findManifest(target);
@@ -29,7 +39,10 @@ export const verifyCommand: Command = {
       kernel: path.join(root, kernel.location),
       cgz: path.join(root, cgz.location),
       arch: manifest.os.arch,
+      mode: values.systemd ? "systemd" : "shell",
       timeoutMs: Number(values.timeout) * 1000,
+      accel,
+      ...(values["console-log"] !== undefined && { consoleLog: values["console-log"] }),
       onMessage: (text) => console.error(`[verify] ${text}`),
     });
     const seconds = (result.durationMs / 1000).toFixed(1);

@@ -14,7 +14,7 @@ import { extractAndPublish } from "../../pipeline/local-outputs.js";
 import { publishToS3 } from "../../pipeline/s3-publish.js";
 import { s3TargetFromEnv } from "../../steps/publish/s3/index.js";
 import { StepRunner } from "../../pipeline/step-runner.js";
-import { fetchVerified } from "../../steps/fetch/index.js";
+import { fetchVerified, trustingPolicy } from "../../steps/fetch/index.js";
 import { StepFailure } from "../../steps/failure.js";
 import { errorText } from "../../steps/files.js";
 import { remasterForPlan } from "../../steps/remaster.js";
@@ -27,7 +27,21 @@ import { ProgressPrinter } from "../progress-printer.js";
 // remaster are two containers of the prepare Job's Pod, so the operator sees which one runs.
 
 const buildConfig = rootfsBuild.extend({ key: z.string(), isoKey: z.string(), sourceSHA256: z.string() });
-const prepareConfig = z.object({ source, os: osIdentity, isoKey: z.string(), sourceSHA256: z.string() });
+/** The operator's sources policy (src/controller/config.ts), which the worker's download follows too. */
+const sourcePolicy = z.object({
+  allowPlainHTTP: z.boolean(),
+  allowPrivateAddresses: z.boolean(),
+  allowFileURLs: z.boolean(),
+  allowInsecureSkipChecksum: z.boolean(),
+  maxSourceBytes: z.number().int().positive(),
+});
+const prepareConfig = z.object({
+  source,
+  os: osIdentity,
+  isoKey: z.string(),
+  sourceSHA256: z.string(),
+  policy: sourcePolicy.optional(),
+});
 
 export const workerCommand: Command = {
   name: "worker",
@@ -136,7 +150,8 @@ async function fetchSource(config: PrepareConfig, out: string, cacheDir: string,
   if (!iso) throw new StepFailure("InvalidSpec", "The cluster backend builds from spec.source.iso only");
   const steps = new StepRunner(printer.listener);
   const fetched = await steps.run("fetch", `Fetching ${iso.url}`, async () => {
-    const file = await fetchVerified({ ...iso, cacheDir, onProgress: printer.listener });
+    const policy = config.policy ?? trustingPolicy;
+    const file = await fetchVerified({ ...iso, cacheDir, policy, onProgress: printer.listener });
     // A file:// source is verified in place: link it rather than move someone else's file.
     if (iso.url.startsWith("file://")) await symlink(file.path, out);
     else await rename(file.path, out);

@@ -1,5 +1,6 @@
 import type { Informer, KubeClient, Logger } from "../../runtime/index.js";
 import type { ObservedPod, ObservedVmi } from "./observed.js";
+import { controlledBy } from "./ownership.js";
 
 /** The last lines of an install VM's serial console, or undefined when they cannot be read. */
 export type ConsoleTailReader = (vmi: ObservedVmi) => Promise<string[] | undefined>;
@@ -21,9 +22,12 @@ export function podLogConsoleTail(
 ): ConsoleTailReader {
   return async (vmi) => {
     const uid = vmi.metadata.uid;
+    const owner = { kind: "VirtualMachineInstance", uid, namespace: vmi.metadata.namespace };
     const pod = pods
       .list()
-      .filter((p) => uid !== undefined && p.metadata.labels?.[createdByLabel] === uid)
+      .filter(
+        (p) => uid !== undefined && p.metadata.labels?.[createdByLabel] === uid && controlledBy(p, owner),
+      )
       .sort((a, b) => (a.metadata.creationTimestamp ?? "").localeCompare(b.metadata.creationTimestamp ?? ""))
       .at(-1);
     if (!pod) return undefined;

@@ -1,6 +1,6 @@
-import { parseDuration } from "../../api/quantity.js";
+import { parseDuration, parseQuantity } from "../../api/quantity.js";
 import { assertNever } from "../../installers/assert-never.js";
-import { coreRefs } from "../../runtime/index.js";
+import { coreRefs, type KubeObject } from "../../runtime/index.js";
 import {
   allChildNames,
   answerSecret,
@@ -16,7 +16,9 @@ import {
   targetDiskPvc,
   type BuildContext,
   type ResolvedStorage,
+  waitingForStoragePvc,
 } from "../manifests/index.js";
+import { sourcePolicyOf } from "../config.js";
 import type { Action } from "./actions.js";
 import {
   create,
@@ -26,12 +28,13 @@ import {
   ownedBy,
   retire,
   running,
+  waiting,
   type Decision,
 } from "./decision.js";
 import { installFailedMessage, installTimedOut, installTimeoutMessage } from "./install-outcome.js";
 import { podInstallStep } from "./install-pod-step.js";
 import { containerStarted, jobOutcome } from "./job-outcome.js";
-import { extracted, jobFailed } from "./outcomes.js";
+import { extracted, jobFailed, sourceUnverified } from "./outcomes.js";
 import { virtualMachineRef } from "./refs.js";
 import type { Snapshot } from "./snapshot.js";
 import { stepTimes } from "./step-times.js";
@@ -69,14 +72,20 @@ function nextStep(ctx: BuildContext, storage: ResolvedStorage, snap: Snapshot, n
   const timedOut = snap.targetPvc?.metadata.annotations?.[installTimeoutAnnotation];
   // The storage PVC is missing: wait for it rather than install a disk there is nowhere to publish.
   const waitForStorage =
-    snap.storagePvcFound === false && storage.pvc && waitingForStoragePvc(ctx, storage.pvc);
+    snap.storagePvcFound === false &&
+    storage.pvc &&
+    waitingForStoragePvc(namespaceOf(ctx), storage.pvc.claimName);
+  const maxIsoBytes = sourcePolicyOf(ctx.config).maxSourceBytes;
+
+  // Something not this build's sits at one of its children's names: nothing can be created there.
+  if (snap.squatted.length > 0) return waiting("fetch", squattedMessage(snap.squatted));
 
   // The extract Job succeeded: its result is the build's outcome, and the temporary children go.
   if (extraction?.phase === "succeeded") return extracted(ctx, snap, storage, extraction, now);
   // The extract Job failed: the worker's reason, else ExtractFailed.
   if (extract && extraction?.phase === "failed")
     return jobFailed("extract", extract, snap.extractPods, extraction, "ExtractFailed", now);
-  // The install timed out on an earlier pass: the build stays failed, and its VM goes.
+  // The install timed out on an earlier pass: the build stays failed, and its VM or install Job goes.
   if (timedOut !== undefined)
     return failed(
       "InstallTimeout",
@@ -92,10 +101,12 @@ function nextStep(ctx: BuildContext, storage: ResolvedStorage, snap: Snapshot, n
   // The install VM is being deleted by someone else: wait for it to go, then make a new one.
   if (vm?.metadata.deletionTimestamp) return running("install", `Waiting for VM ${names.installVm} to go`);
   // The installer powered the VM off: extract the installed disk, once there is somewhere to put it.
-  if (vm && vmiPhase === "Succeeded")
-    return waitForStorage
-      ? running("extract", waitForStorage)
-      : running("extract", "Install finished", create(coreRefs.job, extractJob(ctx, { storage })));
+  if (vm && vmiPhase === "Succeeded") {
+    if (waitForStorage) return waiting("extract", waitForStorage);
+    if (!snap.targetPvc) return failed("ExtractFailed", `The target disk ${names.targetDiskPvc} is gone`);
+    const job = extractJob(ctx, { storage, targetDiskPvc: snap.targetPvc });
+    return running("extract", "Install finished", create(coreRefs.job, job));
+  }
   // The VM failed: InstallFailed, with the console lines that say why.
   if (vm && vmi && vmiPhase === "Failed")
     return failed("InstallFailed", installFailedMessage(ctx.plan.profile, vmi, snap.consoleTail));
@@ -114,16 +125,19 @@ function nextStep(ctx: BuildContext, storage: ResolvedStorage, snap: Snapshot, n
       `Installing in VM ${vm.metadata.name} (${vmiPhase ?? "starting"}); times out after ${timeout}`,
     );
   // Nothing started yet needs the storage PVC's absence to be fixed first.
-  if (waitForStorage && !snap.isoPvc) return running("fetch", waitForStorage);
+  if (waitForStorage && !snap.isoPvc) return waiting("fetch", waitForStorage);
   // The ISO PVC is being deleted (its last owner let it go): wait, then make a new one.
   if (snap.isoPvc?.metadata.deletionTimestamp)
     return running("fetch", `Waiting for the old ISO PVC ${names.isoPvc} to go`);
+  // The ISO's server says it is larger than the operator accepts: refuse before anything is made.
+  if (!snap.isoPvc && snap.isoSizeBytes !== undefined && snap.isoSizeBytes > maxIsoBytes)
+    return failed("SourceTooLarge", isoTooLargeMessage(ctx.sourceURL, snap.isoSizeBytes, maxIsoBytes));
   // No ISO PVC: create it, with this build as one of its owners.
   if (!snap.isoPvc)
     return running(
       "fetch",
       "Created the ISO PVC",
-      create(coreRefs.pvc, isoPvc(ctx, snap.isoSizeBytes ?? fallbackIsoSizeBytes)),
+      create(coreRefs.pvc, isoPvc(ctx, Math.min(snap.isoSizeBytes ?? fallbackIsoSizeBytes, maxIsoBytes))),
     );
   // The shared ISO PVC does not name this build: join its owners, so no other build's cleanup deletes it.
   if (!ownedBy(snap.isoPvc, uid))
@@ -137,7 +151,7 @@ function nextStep(ctx: BuildContext, storage: ResolvedStorage, snap: Snapshot, n
       "fetch",
       "Created the prepare Job",
       create(coreRefs.secret, prepareSecret(ctx, snap.isoPvc)),
-      create(coreRefs.job, prepareJob(ctx)),
+      create(coreRefs.job, prepareJob(ctx, { ...snap.isoPvc, isoBytes: requestedBytes(snap.isoPvc) })),
     );
   // The shared prepare Job does not name this build: join its owners, like the ISO PVC's.
   if (!ownedBy(prepare, uid))
@@ -161,13 +175,16 @@ function nextStep(ctx: BuildContext, storage: ResolvedStorage, snap: Snapshot, n
           `Fetching the ISO (Job ${names.prepareJob}${prepared.active ? "" : ", starting"}); ` +
             `kubectl logs -n ${namespaceOf(ctx)} job/${names.prepareJob} -c ${fetchContainer} shows the bytes`,
         );
+  // The prepare Job succeeded: the source it downloaded must be the one the build pinned.
+  const unverified = sourceUnverified(ctx, snap, prepared, now);
+  if (unverified) return unverified;
   // The unattended ISO is ready, but the outputs have nowhere to go yet.
-  if (waitForStorage) return running("install", waitForStorage);
+  if (waitForStorage) return waiting("install", waitForStorage);
   // The unattended ISO is ready: create the target disk first, since the answer Secret depends on it.
   if (!snap.targetPvc)
     return running("install", "Created the target disk", create(coreRefs.pvc, targetDiskPvc(ctx)));
   // Then the VM or install Job, after the answer Secret it mounts (owned by the disk, so it goes with the disk).
-  const [what, installer] = installerFor(ctx);
+  const [what, installer] = installerFor(ctx, snap.targetPvc);
   return running(
     "install",
     `Created the install ${what}`,
@@ -177,26 +194,38 @@ function nextStep(ctx: BuildContext, storage: ResolvedStorage, snap: Snapshot, n
 }
 
 /** What runs the installer: a KubeVirt VM, or a Job whose Pod runs qemu. */
-function installerFor(ctx: BuildContext): [string, Action] {
+function installerFor(ctx: BuildContext, targetDiskPvc: KubeObject): [string, Action] {
   switch (ctx.installRuntime) {
     case "kubevirt":
-      return ["VM", create(virtualMachineRef, installVm(ctx))];
+      return ["VM", create(virtualMachineRef, installVm(ctx, targetDiskPvc))];
     case "pod":
-      return ["Job", create(coreRefs.job, installJob(ctx))];
+      return ["Job", create(coreRefs.job, installJob(ctx, { targetDiskPvc }))];
     default:
       return assertNever(ctx.installRuntime);
   }
 }
 
-function waitingForStoragePvc(ctx: BuildContext, pvc: { claimName: string }): string {
-  const namespace = ctx.build.metadata.namespace ?? "";
+function squattedMessage(squatted: string[]): string {
   return (
-    `Waiting for PersistentVolumeClaim ${namespace}/${pvc.claimName}, where the outputs go: ` +
-    "create it, or point spec.storage.pvc.claimName (or the operator's defaultStorage) at an existing one"
+    `${squatted.join(", ")} has the name of one of this build's children but is not this build's; ` +
+    "delete it (or rename the build) so the build can create its own"
+  );
+}
+
+function isoTooLargeMessage(url: string, size: number, max: number): string {
+  return (
+    `${url} is ${size} bytes, larger than the ${max} bytes this operator accepts; ` +
+    "check spec.source, or ask the platform admin to raise sources.maxISOSize"
   );
 }
 
 function isBefore(time: string | undefined, other: string | undefined): boolean {
   const [a, b] = [Date.parse(time ?? ""), Date.parse(other ?? "")];
   return !Number.isNaN(a) && !Number.isNaN(b) && a < b;
+}
+
+/** What a PVC asked for, in bytes. */
+function requestedBytes(pvc: KubeObject): number {
+  const spec = pvc.spec as { resources?: { requests?: { storage?: string } } } | undefined;
+  return parseQuantity(spec?.resources?.requests?.storage ?? "0");
 }

@@ -16,6 +16,12 @@ export const running = (step: StepName, message: string, ...actions: Action[]): 
   actions,
 });
 
+/** Blocked on something the user must fix: reported like running, but the build's claim is not renewed. */
+export const waiting = (step: StepName, message: string): Decision => ({
+  state: { kind: "running", step, message, waiting: true },
+  actions: [],
+});
+
 export const failed = (reason: FailureReason, message: string, ...actions: Action[]): Decision => ({
   state: { kind: "failed", reason, message },
   actions,

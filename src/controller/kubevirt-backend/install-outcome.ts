@@ -1,4 +1,5 @@
-import { failureSignaturesFor } from "../../installers/index.js";
+import { consoleNoiseFor, failureSignaturesFor } from "../../installers/index.js";
+import { FailureDiagnoser } from "../../steps/install-local/failure-diagnosis.js";
 import type { InstallerProfile } from "../../installers/profile.js";
 import type { KubeObject } from "../../runtime/index.js";
 import type { ObservedVmi } from "./observed.js";
@@ -9,18 +10,21 @@ export function installTimedOut(vm: KubeObject, timeoutMs: number, now: Date): b
   return !Number.isNaN(created) && now.getTime() > created + timeoutMs;
 }
 
-/** InstallFailed's message: the console lines a known failure signature matches, else the last lines. */
+/**
+ * InstallFailed's message: the reason the console lines give, read as the local install step reads them,
+ * with the lines from the failure on; else the last lines.
+ */
 export function installFailedMessage(
   profile: InstallerProfile,
   vmi: ObservedVmi,
   consoleTail: string[] | undefined,
 ): string {
   const lines = consoleTail ?? [];
-  for (const { pattern, reason } of failureSignaturesFor(profile)) {
-    const re = new RegExp(pattern);
-    const matching = lines.filter((line) => re.test(line));
-    if (matching.length > 0)
-      return `Installer failed: ${reason}; matching console lines:\n${matching.join("\n")}`;
+  const diagnoser = new FailureDiagnoser(failureSignaturesFor(profile), consoleNoiseFor(profile));
+  const diagnosis = diagnoser.diagnose(lines);
+  if (diagnosis) {
+    const shown = diagnoser.readable(lines.slice(diagnosis.line)).join("\n");
+    return `Installer failed: ${diagnosis.reason}; the console showed:\n${shown}`;
   }
   return `The install VM ${vmi.metadata.name} failed${vmiDetail(vmi)}; ${lastLines(lines)}`;
 }

@@ -1,12 +1,13 @@
 import { coreRefs } from "../../runtime/index.js";
 import {
+  allChildNames,
   extractJob,
   installDeadlineGraceSeconds,
   type BuildContext,
   type ResolvedStorage,
 } from "../manifests/index.js";
 import type { Action } from "./actions.js";
-import { create, deleteIfPresent, failed, running, type Decision } from "./decision.js";
+import { create, deleteIfPresent, failed, running, waiting, type Decision } from "./decision.js";
 import { jobOutcome, podWaiting, type JobOutcome } from "./job-outcome.js";
 import type { ObservedJob } from "./observed.js";
 import { jobFailed } from "./outcomes.js";
@@ -28,15 +29,20 @@ export function podInstallStep(
   const job = snap.installJob;
   if (!job) return undefined;
   const { name } = job.metadata;
+  const names = allChildNames(ctx);
   // Being deleted (a timed-out install, or by someone else): wait for it to go.
   if (job.metadata.deletionTimestamp) return running("install", `Waiting for the install Job ${name} to go`);
   const outcome = jobOutcome(job);
   switch (outcome.phase) {
     // The installer powered off: extract the disk, once there is somewhere to put the outputs.
     case "succeeded":
-      return waitForStorage
-        ? running("extract", waitForStorage)
-        : running("extract", "Install finished", create(coreRefs.job, extractJob(ctx, { storage })));
+      if (waitForStorage) return waiting("extract", waitForStorage);
+      if (!snap.targetPvc) return failed("ExtractFailed", `The target disk ${names.targetDiskPvc} is gone`);
+      return running(
+        "extract",
+        "Install finished",
+        create(coreRefs.job, extractJob(ctx, { storage, targetDiskPvc: snap.targetPvc })),
+      );
     case "failed":
       return installJobFailed(ctx, job, snap, outcome, now);
     case "running":
@@ -77,9 +83,9 @@ function installJobFailed(
 /** The installer runs: which accelerator, the latest progress line, or why the Pod does not start. */
 function installing(ctx: BuildContext, job: ObservedJob, snap: Snapshot, active: boolean): Decision {
   const log = snap.installLog;
-  const waiting = snap.installPods.map(podWaiting).find((why) => why !== undefined);
+  const stuck = snap.installPods.map(podWaiting).find((why) => why !== undefined);
   const how = log?.accel ? ` with ${log.accel}` : "";
-  const said = log?.text ? `: ${log.text}` : waiting ? ` (${waiting})` : active ? "" : " (starting)";
+  const said = log?.text ? `: ${log.text}` : stuck ? ` (${stuck})` : active ? "" : " (starting)";
   return {
     state: {
       kind: "running",

@@ -1,3 +1,4 @@
+import { controlledBy } from "./ownership.js";
 import type {
   ContainerStatus,
   ContainerTermination,
@@ -22,10 +23,18 @@ export function jobOutcome(job: ObservedJob): JobOutcome {
   return { phase: "running", active: (job.status?.active ?? 0) > 0 };
 }
 
-/** The Job's Pods, told apart from a deleted namesake's by the Job's uid. */
+/**
+ * The Job's Pods: found by the Job's uid label, counted only when in its namespace and controlled by
+ * it (a deleted namesake's Pods, or a Pod anyone labelled so, are not).
+ */
 export function podsOf(job: ObservedJob, pods: ObservedPod[]): ObservedPod[] {
   const uid = job.metadata.uid;
-  return pods.filter((pod) => uid !== undefined && pod.metadata.labels?.[jobUidLabel] === uid);
+  return pods.filter(
+    (pod) =>
+      uid !== undefined &&
+      pod.metadata.labels?.[jobUidLabel] === uid &&
+      controlledBy(pod, { kind: "Job", uid, namespace: job.metadata.namespace }),
+  );
 }
 
 /** Set by the apiserver on a Job's pod template (and so on its Pods). */

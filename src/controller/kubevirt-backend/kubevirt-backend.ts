@@ -1,22 +1,22 @@
 import type { RootfsBuild } from "../../api/rootfsbuild.js";
 import { coreRefs, type KubeClient, type Logger } from "../../runtime/index.js";
-import { errorText } from "../../steps/files.js";
 import type { BackendState, BuildBackend, BuildRun } from "../backend.js";
-import type { OperatorConfig } from "../config.js";
+import { sourcePolicyOf, type OperatorConfig } from "../config.js";
 import {
   resolveStorage,
+  waitingForStoragePvc,
   type BuildContext,
   type InstallRuntime,
   type ResolvedStorage,
 } from "../manifests/index.js";
 import { act } from "./act.js";
 import { podLogConsoleTail, type ConsoleTailReader } from "./console-tail.js";
-import { podLogInstallProgress, type InstallLogReader } from "./install-log.js";
 import { decide } from "./decide.js";
+import { podLogInstallProgress, type InstallLogReader } from "./install-log.js";
 import { retire } from "./decision.js";
 import { isoKeyFor } from "./iso-key.js";
 import { httpIsoSize, type IsoSizeProbe } from "./iso-size.js";
-import { observe, type ChildInformers, type ObserveDeps } from "./observe.js";
+import { observe, staleChildren, type ChildInformers, type ObserveDeps } from "./observe.js";
 import { OwnedChildren } from "./owned-children.js";
 
 export interface KubevirtBackendOptions {
@@ -55,7 +55,7 @@ export class KubevirtBackend implements BuildBackend {
     this.deps = {
       informers,
       owned: new OwnedChildren([informers.pvcs, informers.jobs, ...(informers.vms ? [informers.vms] : [])]),
-      isoSize: opts.isoSize ?? httpIsoSize(),
+      isoSize: opts.isoSize ?? httpIsoSize(sourcePolicyOf(opts.config)),
       consoleTail: opts.consoleTail ?? podLogConsoleTail(client, informers.pods, opts.log),
       installLog: opts.installLog ?? podLogInstallProgress(client, opts.log),
       pvcExists: (namespace, name) =>
@@ -65,7 +65,8 @@ export class KubevirtBackend implements BuildBackend {
   }
 
   async advance(run: BuildRun): Promise<BackendState> {
-    if (!run.plan) {
+    const ctx = this.contextOf(run);
+    if (!ctx) {
       return {
         kind: "failed",
         reason: "InvalidSpec",
@@ -73,7 +74,7 @@ export class KubevirtBackend implements BuildBackend {
           "The kubevirt backend builds from installer ISOs; build spec.source.disk with the local backend",
       };
     }
-    if (this.opts.installRuntime === "pod" && run.build.spec.os.arch !== "x86_64") {
+    if (ctx.installRuntime === "pod" && run.build.spec.os.arch !== "x86_64") {
       return {
         kind: "failed",
         reason: "InvalidSpec",
@@ -82,27 +83,44 @@ export class KubevirtBackend implements BuildBackend {
           "build it where KubeVirt runs (installRuntime kubevirt) or with rootfs build",
       };
     }
-    const ctx: BuildContext = {
+    const now = this.now();
+    const snapshot = await observe(ctx, run.storage, this.deps, now);
+    const decision = decide(ctx, run.storage, snapshot, now);
+    await act(this.opts.client, run.build, decision.actions, run.log);
+    return decision.state;
+  }
+
+  async retireStale(run: BuildRun): Promise<void> {
+    const ctx = this.contextOf(run);
+    const uid = run.build.metadata.uid ?? "";
+    const stale = ctx ? staleChildren(ctx, this.deps.owned) : this.deps.owned.of(uid);
+    await act(this.opts.client, run.build, retire(uid, stale), run.log);
+  }
+
+  private contextOf(run: BuildRun): BuildContext | undefined {
+    const { inputs } = run;
+    if (!inputs.plan) return undefined;
+    return {
       build: run.build,
-      key: run.key,
-      isoKey: isoKeyFor(run.sourceSHA256, run.plan),
-      sourceSHA256: run.sourceSHA256,
-      plan: run.plan,
+      key: inputs.key,
+      isoKey: isoKeyFor(inputs.sourceSHA256, inputs.plan),
+      sourceSHA256: inputs.sourceSHA256,
+      sourceURL: inputs.sourceURL,
+      pinnedChecksum: inputs.pinnedChecksum,
+      plan: inputs.plan,
       config: this.opts.config,
       installRuntime: this.opts.installRuntime,
     };
-    let storage: ResolvedStorage;
-    try {
-      storage = resolveStorage(run.build, this.opts.config);
-    } catch (err) {
-      // Nowhere to publish: the spec (or the operator's defaultStorage) must say where.
-      return { kind: "failed", reason: "InvalidSpec", message: errorText(err) };
-    }
-    const now = this.now();
-    const snapshot = await observe(ctx, storage, this.deps, now);
-    const decision = decide(ctx, storage, snapshot, now);
-    await act(this.opts.client, run.build, decision.actions, run.log);
-    return decision.state;
+  }
+
+  storageOf(build: RootfsBuild): ResolvedStorage {
+    return resolveStorage(build, this.opts.config);
+  }
+
+  async storageMissing(build: RootfsBuild, storage: ResolvedStorage): Promise<string | undefined> {
+    const namespace = build.metadata.namespace ?? "";
+    if (!storage.pvc || (await this.deps.pvcExists(namespace, storage.pvc.claimName))) return undefined;
+    return waitingForStoragePvc(namespace, storage.pvc.claimName);
   }
 
   /** Deletes the build's own children and releases the shared ones (deleted when no other build owns them). */

@@ -1,20 +1,14 @@
 import { parseDuration } from "../../api/quantity.js";
 import type { Informer, KubeObject } from "../../runtime/index.js";
-import {
-  allChildNames,
-  namespaceOf,
-  type BuildChildren,
-  type BuildContext,
-  type ResolvedStorage,
-} from "../manifests/index.js";
+import { allChildNames, namespaceOf, type BuildContext, type ResolvedStorage } from "../manifests/index.js";
 import type { ConsoleTailReader } from "./console-tail.js";
-import { ownedBy } from "./decision.js";
-import { installTimedOut } from "./install-outcome.js";
 import type { InstallLogReader } from "./install-log.js";
+import { installTimedOut } from "./install-outcome.js";
 import type { IsoSizeProbe } from "./iso-size.js";
 import { jobOutcome, podsOf } from "./job-outcome.js";
 import type { ObservedJob, ObservedPod, ObservedVmi } from "./observed.js";
 import type { OwnedChildren } from "./owned-children.js";
+import { controlledBy, ownChild, sharedChild } from "./ownership.js";
 import type { OwnedChild, Snapshot } from "./snapshot.js";
 
 /** The caches the backend reads children from (label-selected: only objects the operator made). */
@@ -52,44 +46,57 @@ export async function observe(
   const { pvcs, jobs, pods, vms, vmis } = deps.informers;
   const names = allChildNames(ctx);
   const namespace = namespaceOf(ctx);
-  const cached = <T extends KubeObject>(informer: Informer<T> | undefined, name: string) =>
-    informer?.get(`${namespace}/${name}`);
+  const squatted: string[] = [];
+  // A child at its deterministic name counts only when the build owns it; anything else is in the way.
+  const child = <T extends KubeObject>(
+    informer: Informer<T> | undefined,
+    name: string,
+    shared = false,
+  ): T | undefined => {
+    const object = informer?.get(`${namespace}/${name}`);
+    if (!object) return undefined;
+    if (shared ? sharedChild(object, namespace) : ownChild(object, ctx.build)) return object;
+    squatted.push(`${informer?.ref.kind ?? "object"} ${namespace}/${name}`);
+    return undefined;
+  };
   const finishedPods = (job: ObservedJob | undefined) =>
     job && jobOutcome(job).phase !== "running" ? podsOf(job, pods.list()) : [];
 
-  const vm = cached(vms, names.installVm);
-  const instance = cached(vmis, names.installVm);
-  const prepareJob = cached(jobs, names.prepareJob);
-  const extractJob = cached(jobs, names.extractJob);
-  const installJob = ctx.installRuntime === "pod" ? cached(jobs, names.installJob) : undefined;
+  const vm = child(vms, names.installVm);
+  const instance = vmis?.get(`${namespace}/${names.installVm}`);
+  const prepareJob = child(jobs, names.prepareJob, true);
+  const extractJob = child(jobs, names.extractJob);
+  const installJob = ctx.installRuntime === "pod" ? child(jobs, names.installJob) : undefined;
+  // Only the Pods the install Job controls (podsOf): a Pod made by anyone else with its labels is not.
   const installPods = installJob ? podsOf(installJob, pods.list()) : [];
   const snapshot: Snapshot = {
-    isoPvc: cached(pvcs, names.isoPvc),
+    isoPvc: child(pvcs, names.isoPvc, true),
     prepareJob,
     // While the prepare Job runs, its Pod tells whether it fetches or remasters.
     preparePods: prepareJob ? podsOf(prepareJob, pods.list()) : [],
-    targetPvc: cached(pvcs, names.targetDiskPvc),
+    targetPvc: child(pvcs, names.targetDiskPvc),
     vm,
-    // A VMI left behind by a deleted VM of the same name is not this VM's.
-    vmi: vm?.metadata.uid && instance && ownedBy(instance, vm.metadata.uid) ? instance : undefined,
+    // Only the instance this VM controls: not a deleted namesake's, nor one made by anyone else.
+    vmi:
+      vm && instance && controlledBy(instance, { ...vm.metadata, kind: "VirtualMachine" })
+        ? instance
+        : undefined,
     installJob,
     installPods,
     extractJob,
     extractPods: finishedPods(extractJob),
-    stale: staleChildren(ctx, deps.owned, names),
+    squatted,
+    stale: staleChildren(ctx, deps.owned),
   };
 
   if (!snapshot.isoPvc && !vm && !installJob && !extractJob) {
-    snapshot.isoSizeBytes = await deps.isoSize(ctx.build.spec.source.iso?.url ?? "");
+    snapshot.isoSizeBytes = await deps.isoSize(ctx.sourceURL);
   }
   const vmi = snapshot.vmi;
   const phase = vmi?.status?.phase;
-  const installRunning = installJob !== undefined && jobOutcome(installJob).phase === "running";
   const installing = vm
     ? phase !== "Succeeded"
-    : installJob
-      ? jobOutcome(installJob).phase !== "succeeded"
-      : false;
+    : installJob !== undefined && jobOutcome(installJob).phase !== "succeeded";
   if (storage.pvc && !extractJob && !installing) {
     snapshot.storagePvcFound = await deps.pvcExists(namespace, storage.pvc.claimName);
   }
@@ -98,13 +105,17 @@ export async function observe(
   if (vmi && !extractJob && (phase === "Failed" || (phase !== "Succeeded" && timedOut))) {
     snapshot.consoleTail = await deps.consoleTail(vmi);
   }
+  const installRunning = installJob !== undefined && jobOutcome(installJob).phase === "running";
   const installPod = installPods.filter((pod) => pod.status?.phase === "Running").at(-1);
   if (installRunning && installPod) snapshot.installLog = await deps.installLog(installPod);
   return snapshot;
 }
 
-/** What the build owns besides the children of its current build key and ISO key. */
-function staleChildren(ctx: BuildContext, owned: OwnedChildren, names: BuildChildren): OwnedChild[] {
-  const current = new Set(Object.values(names));
-  return owned.of(ctx.build.metadata.uid ?? "").filter(({ object }) => !current.has(object.metadata.name));
+/** What the build owns, in its namespace, besides the children of its current build key and ISO key. */
+export function staleChildren(ctx: BuildContext, owned: OwnedChildren): OwnedChild[] {
+  const current = new Set(Object.values(allChildNames(ctx)));
+  return owned
+    .of(ctx.build.metadata.uid ?? "")
+    .filter(({ object }) => object.metadata.namespace === ctx.build.metadata.namespace)
+    .filter(({ object }) => !current.has(object.metadata.name));
 }

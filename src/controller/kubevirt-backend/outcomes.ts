@@ -30,7 +30,7 @@ export const resultGraceMs = 60_000;
 
 type Finished<P extends JobOutcome["phase"]> = JobOutcome & { phase: P };
 
-/** The extract Job succeeded: the worker's result, or ExtractFailed when it is unreadable. */
+/** The extract Job succeeded: the worker's result, or ExtractFailed when it is unreadable or strays. */
 export function extracted(
   ctx: BuildContext,
   snap: Snapshot,
@@ -49,38 +49,95 @@ export function extracted(
         "the worker must write its result to /dev/termination-log",
     );
   }
-  // The prepare Pod's fetch and remaster containers each report their own step.
-  const prepared = [fetchContainer, workerContainer].flatMap((container) => {
-    const ended = containerTermination(snap.preparePods, container, { successful: true });
-    return parseWorkerMessage(prepareResultSchema, ended?.message)?.steps ?? [];
-  });
+  const outputs = published(ctx, storage, result);
+  if (typeof outputs === "string") return failed("ExtractFailed", outputs);
   return {
     state: {
       kind: "succeeded",
-      ...published(ctx, storage, result),
-      steps: stepTimes(snap, { prepare: prepared, extract: result.steps }),
+      ...outputs,
+      sourceSHA256: fetchResult(snap)?.sourceSHA256,
+      steps: stepTimes(snap, { prepare: preparedSteps(snap), extract: result.steps }),
     },
     actions: removeTemporaries(ctx, snap),
   };
 }
 
-/** The catalog's record of the outputs: PVC paths from the claim's root, storage as the Job was told. */
-function published(ctx: BuildContext, storage: ResolvedStorage, result: ExtractResult): BuildOutcome {
+/** The prepare Pod's fetch and remaster containers each report their own step. */
+function preparedSteps(snap: Snapshot) {
+  return [fetchContainer, workerContainer].flatMap((container) => {
+    const ended = containerTermination(snap.preparePods, container, { successful: true });
+    return parseWorkerMessage(prepareResultSchema, ended?.message)?.steps ?? [];
+  });
+}
+
+function fetchResult(snap: Snapshot) {
+  const ended = containerTermination(snap.preparePods, fetchContainer, { successful: true });
+  return parseWorkerMessage(prepareResultSchema, ended?.message);
+}
+
+/**
+ * Once the prepare Job succeeded: the digest its fetch container verified must be the one pinned when
+ * the build started. Undefined when it is; else the decision to wait for the result, or to fail.
+ */
+export function sourceUnverified(
+  ctx: BuildContext,
+  snap: Snapshot,
+  outcome: JobOutcome | undefined,
+  now: Date,
+): Decision | undefined {
+  if (outcome?.phase !== "succeeded" || !ctx.pinnedChecksum) return undefined;
+  const reported = fetchResult(snap)?.sourceSHA256;
+  if (reported === ctx.sourceSHA256) return undefined;
+  if (reported === undefined && withinGrace(outcome.at, now))
+    return running("fetch", "Reading the fetch result");
+  const name = snap.prepareJob?.metadata.name;
+  return reported === undefined
+    ? failed("DownloadFailed", `The prepare Job ${name} succeeded without reporting the source's digest`)
+    : failed(
+        "ChecksumMismatch",
+        `The prepare Job ${name} verified the source as sha256:${reported}, but the build pinned ` +
+          `sha256:${ctx.sourceSHA256} when it started; nothing was installed or published`,
+      );
+}
+
+/**
+ * The catalog's record of the outputs. Where they are comes from the spec and the operator's config,
+ * never from the worker; the worker's locations must lie inside that storage (relative paths inside the
+ * PVC's subPath, s3:// URLs under the bucket and prefix), or the result is refused with a message.
+ */
+function published(
+  ctx: BuildContext,
+  storage: ResolvedStorage,
+  result: ExtractResult,
+): BuildOutcome | string {
   const { pvc, s3 } = storage;
   const subPath = pvc?.subPath ?? "";
+  const s3Root = s3 && `s3://${s3.bucket}/${s3.prefix ? `${s3.prefix.replace(/\/+$/, "")}/` : ""}`;
+  const artifacts = [];
+  for (const a of result.artifacts) {
+    const isUrl = /^[a-z][a-z0-9+.-]*:\/\//.test(a.location);
+    const inside = isUrl
+      ? s3Root !== undefined && a.location.startsWith(s3Root) && !a.location.split("/").includes("..")
+      : pvc !== undefined && isInsideRelative(a.location);
+    if (!inside)
+      return `The extract worker reported an artifact outside the build's storage (${a.location.slice(0, 256)}); nothing was published`;
+    artifacts.push(isUrl ? a : { ...a, location: path.posix.join(subPath, a.location) });
+  }
   return {
-    artifacts: result.artifacts.map((a) =>
-      /^[a-z][a-z0-9+.-]*:\/\//.test(a.location)
-        ? a
-        : { ...a, location: path.posix.join(subPath, a.location) },
-    ),
-    storage: result.storage ?? {
+    artifacts,
+    storage: {
       ...(pvc && { pvc: { namespace: namespaceOf(ctx), claimName: pvc.claimName, subPath } }),
       ...(s3 && { s3: { endpoint: s3.endpoint, bucket: s3.bucket, prefix: s3.prefix } }),
     },
     kernelVersion: result.kernelVersion,
     packageCount: result.packageCount,
   };
+}
+
+/** A relative path that stays inside the directory it is relative to. */
+function isInsideRelative(location: string): boolean {
+  const normal = path.posix.normalize(location);
+  return location !== "" && !location.startsWith("/") && normal !== ".." && !normal.startsWith("../");
 }
 
 /**

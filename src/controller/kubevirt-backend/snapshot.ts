@@ -34,6 +34,8 @@ export interface Snapshot {
    * yet or is about to extract (undefined otherwise, and when the outputs go to S3 only).
    */
   storagePvcFound?: boolean;
+  /** Objects at a child's name that the build does not own ("Job ns/name"): ignored, and in the way. */
+  squatted: string[];
   /** Children of an earlier build key (the spec changed): deleted, or released if shared. */
   stale: OwnedChild[];
 }

@@ -17,12 +17,20 @@ import { virtualMachineInstanceRef, virtualMachineRef } from "./refs.js";
 
 /**
  * The manager's caches of every child the backend reads: only objects labelled as the operator's (the
- * Job Pods and virt-launcher Pods inherit the label from their templates), in every namespace; VMs and
+ * Job Pods and virt-launcher Pods inherit the label from their templates), in every namespace or in the
+ * operator's watchNamespaces; VMs and
  * their instances only where installs run in them (a cluster without KubeVirt serves neither). Secrets
  * are not among them: the operator creates its Secrets but never reads them (no cluster-wide Secret read).
  */
-export function kubevirtChildInformers(manager: Manager, installRuntime: InstallRuntime): ChildInformers {
-  const opts = { labelSelector: `${managedByLabel}=${managedBy}` };
+export function kubevirtChildInformers(
+  manager: Manager,
+  installRuntime: InstallRuntime,
+  namespaces: string[] = [],
+): ChildInformers {
+  const opts = {
+    labelSelector: `${managedByLabel}=${managedBy}`,
+    ...(namespaces.length > 0 && { namespaces }),
+  };
   return {
     pvcs: manager.addInformer(coreRefs.pvc, opts),
     jobs: manager.addInformer<ObservedJob>(coreRefs.job, opts),
@@ -67,7 +75,7 @@ export function wireKubevirtBackend(
   manager: Manager,
   opts: Omit<KubevirtBackendOptions, "client" | "informers" | "log">,
 ): { backend: KubevirtBackend; watches: Watch[] } {
-  const informers = kubevirtChildInformers(manager, opts.installRuntime);
+  const informers = kubevirtChildInformers(manager, opts.installRuntime, opts.config.watchNamespaces);
   const backend = new KubevirtBackend({
     ...opts,
     client: manager.client,

@@ -5,7 +5,6 @@ import { z } from "zod";
 import { artifacts, sha256Hex } from "../../api/common.js";
 import { failureReasons, type FailureReason } from "../../api/reasons.js";
 import { stepNames } from "../../api/rootfsbuild.js";
-import { rootfsImageSpec } from "../../api/rootfsimage.js";
 
 /** The kubelet keeps at most this many bytes of a container's termination message. */
 export const terminationMessageLimit = 4096;
@@ -49,8 +48,6 @@ export const extractResultSchema = z.object({
   artifacts,
   kernelVersion: z.string().max(128).optional(),
   packageCount: z.int().min(0).optional(),
-  /** Where the outputs went; by default what the backend told the Job (spec.storage or defaultStorage). */
-  storage: rootfsImageSpec.shape.storage.optional(),
   steps: workerStepsSchema.optional(),
 });
 

@@ -1,5 +1,6 @@
+import { sourcePolicyOf } from "../config.js";
 import type { BuildContext } from "./build-context.js";
-import { allChildNames } from "./child-names.js";
+import { answerSecretName, prepareSecretName } from "./child-names.js";
 import type { Secret } from "./core-types.js";
 import { buildLabels, dependentOf, sharedLabels, type OwnerObject } from "./object-meta.js";
 import { namespaceOf } from "./build-context.js";
@@ -18,7 +19,7 @@ const secretKeyPattern = /^[-._a-zA-Z0-9]+$/;
  */
 export function answerSecret(ctx: BuildContext, targetDiskPvc: OwnerObject): Secret {
   return dependentSecret(
-    { name: allChildNames(ctx).answerSecret, labels: buildLabels(ctx, "answer") },
+    { name: answerSecretName(ctx, targetDiskPvc), labels: buildLabels(ctx, "answer") },
     ctx,
     targetDiskPvc,
     secretData(ctx.plan.answerFile.files, buildConfigKey, buildConfigJson(ctx)),
@@ -33,7 +34,7 @@ export function answerSecret(ctx: BuildContext, targetDiskPvc: OwnerObject): Sec
 export function prepareSecret(ctx: BuildContext, isoPvc: OwnerObject): Secret {
   const embedded = ctx.plan.volume.kind === "embedded" ? ctx.plan.answerFile.files : [];
   return dependentSecret(
-    { name: allChildNames(ctx).prepareSecret, labels: sharedLabels(ctx, "prepare") },
+    { name: prepareSecretName(ctx, isoPvc), labels: sharedLabels(ctx, "prepare") },
     ctx,
     isoPvc,
     secretData(embedded, prepareConfigKey, prepareConfigJson(ctx)),
@@ -76,10 +77,22 @@ export function buildConfigJson(ctx: BuildContext): string {
   return `${JSON.stringify(config, null, 2)}\n`;
 }
 
-/** What the prepare worker reads from /config/prepare.json. */
+/**
+ * What the prepare worker reads from /config/prepare.json: the source with the digest pinned when the
+ * build started as a literal (never the checksum file, which could answer differently now), and the
+ * policy its download follows.
+ */
 export function prepareConfigJson(ctx: BuildContext): string {
-  const { source, os } = ctx.build.spec;
-  const config = { source, os, isoKey: ctx.isoKey, sourceSHA256: ctx.sourceSHA256 };
+  const iso = ctx.pinnedChecksum
+    ? { url: ctx.sourceURL, checksum: ctx.pinnedChecksum }
+    : { url: ctx.sourceURL, insecureSkipChecksum: true };
+  const config = {
+    source: { iso },
+    os: ctx.build.spec.os,
+    isoKey: ctx.isoKey,
+    sourceSHA256: ctx.sourceSHA256,
+    policy: sourcePolicyOf(ctx.config),
+  };
   return `${JSON.stringify(config, null, 2)}\n`;
 }
 

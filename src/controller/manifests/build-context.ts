@@ -18,6 +18,13 @@ export interface BuildContext {
   isoKey: string;
   /** sha256 of the source ISO; the worker records it in the manifest. */
   sourceSHA256: string;
+  /** Where the prepare Job downloads the source from. */
+  sourceURL: string;
+  /**
+   * "sha256:<hex>" the prepare Job verifies the download against, as resolved when the generation
+   * started; undefined only for sources the operator's configuration lets through unverified.
+   */
+  pinnedChecksum?: string;
   plan: AnswerPlan;
   config: OperatorConfig;
   /** The operator's installRuntime, "auto" resolved at start-up. */

@@ -1,13 +1,13 @@
 import type { BuildContext } from "./build-context.js";
 import { childName } from "./names.js";
+import type { OwnerObject } from "./object-meta.js";
 
-/** Name of the remastered-ISO PVC and of the prepare Job (and its Secret) that fill it, shared by builds of one ISO. */
+/** Name of the remastered-ISO PVC and of the prepare Job that fills it, shared by builds of one ISO. */
 export function isoChildName(isoKey: string): string {
   return `rootfs-iso-${isoKey.slice(0, 12)}`;
 }
 
 export interface BuildChildren {
-  answerSecret: string;
   targetDiskPvc: string;
   installVm: string;
   /** The install Job of the pod runtime; named like the VM, which it replaces. */
@@ -15,20 +15,37 @@ export interface BuildChildren {
   extractJob: string;
   isoPvc: string;
   prepareJob: string;
-  prepareSecret: string;
 }
 
 /** The name of every child of a build, deterministic in (build name, build key, ISO key). */
 export function allChildNames(ctx: BuildContext): BuildChildren {
   const build = ctx.build.metadata.name;
   return {
-    answerSecret: childName(build, "answer", ctx.key),
     targetDiskPvc: childName(build, "disk", ctx.key),
     installVm: childName(build, "install", ctx.key),
     installJob: childName(build, "install", ctx.key),
     extractJob: childName(build, "extract", ctx.key),
     isoPvc: isoChildName(ctx.isoKey),
     prepareJob: isoChildName(ctx.isoKey),
-    prepareSecret: isoChildName(ctx.isoKey),
   };
+}
+
+// The operator creates its Secrets but never reads them, so it cannot check who made one. Their names
+// carry the uid of the PVC that owns them: nobody knows it before that PVC exists, so nobody can put a
+// Secret of their own, ahead of the build, where its VM or Job will mount one.
+
+/** The answer Secret of the target disk `targetDiskPvc` (as read back, with its uid). */
+export function answerSecretName(ctx: BuildContext, targetDiskPvc: OwnerObject): string {
+  return childName(ctx.build.metadata.name, "answer", uidPart(targetDiskPvc));
+}
+
+/** The prepare Secret of the ISO PVC `isoPvc` (as read back, with its uid). */
+export function prepareSecretName(ctx: BuildContext, isoPvc: OwnerObject): string {
+  return `${isoChildName(ctx.isoKey)}-${uidPart(isoPvc).slice(0, 8)}`;
+}
+
+function uidPart(owner: OwnerObject): string {
+  const uid = owner.metadata.uid?.replace(/[^a-z0-9]/g, "");
+  if (!uid) throw new Error(`${owner.metadata.name} has no uid; read it from the apiserver`);
+  return uid;
 }

@@ -99,4 +99,4 @@ export interface VolumeMount {
 export type PodVolume =
   | { name: string; persistentVolumeClaim: { claimName: string; readOnly?: boolean } }
   | { name: string; secret: { secretName: string } }
-  | { name: string; emptyDir: Record<string, never> };
+  | { name: string; emptyDir: { sizeLimit: string } };

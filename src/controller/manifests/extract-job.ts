@@ -1,11 +1,12 @@
 import { s3EnvNames } from "../../steps/publish/s3/index.js";
 import type { BuildContext } from "./build-context.js";
-import { allChildNames } from "./child-names.js";
+import { parseQuantity } from "../../api/quantity.js";
+import { allChildNames, answerSecretName } from "./child-names.js";
 import type { EnvVar, Job, PodVolume, VolumeMount } from "./core-types.js";
 import { kvmAccess } from "./kvm.js";
-import { buildChildMeta } from "./object-meta.js";
+import { buildChildMeta, type OwnerObject } from "./object-meta.js";
 import type { ResolvedStorage, S3Storage } from "./storage.js";
-import { buildConfigPath, workerPodTemplate } from "./worker-pod.js";
+import { buildConfigPath, gibibytes, workerPodTemplate } from "./worker-pod.js";
 
 export const targetMountPath = "/target";
 export const outputMountPath = "/output";
@@ -17,10 +18,15 @@ export const outputMountPath = "/output";
  * and file capabilities need root with a few capabilities ("baseline"). The cgz, kernel and tarball
  * carry owners in their headers, so builds without an nfsroot (or to S3 only) stay "restricted".
  */
-export function extractJob(ctx: BuildContext, opts: { storage: ResolvedStorage }): Job {
+export function extractJob(
+  ctx: BuildContext,
+  opts: { storage: ResolvedStorage; targetDiskPvc: OwnerObject },
+): Job {
   const names = allChildNames(ctx);
   const meta = buildChildMeta(ctx, names.extractJob, "extract");
-  const output = outputVolume(opts.storage);
+  // Without a PVC the outputs are staged in an emptyDir before the upload: at most the disk's size.
+  const outputBytes = opts.storage.pvc ? 0 : parseQuantity(ctx.build.spec.install.diskSize);
+  const output = outputVolume(opts.storage, outputBytes);
   return {
     apiVersion: "batch/v1",
     kind: "Job",
@@ -29,7 +35,7 @@ export function extractJob(ctx: BuildContext, opts: { storage: ResolvedStorage }
       backoffLimit: 1,
       template: workerPodTemplate(ctx, {
         labels: meta.labels,
-        configSecret: names.answerSecret,
+        configSecret: answerSecretName(ctx, opts.targetDiskPvc),
         command: [
           "rootfs",
           "worker",
@@ -52,6 +58,8 @@ export function extractJob(ctx: BuildContext, opts: { storage: ResolvedStorage }
           output.volume,
         ],
         kvm: kvmAccess(ctx),
+        scratchBytes: parseQuantity(ctx.config.workerResources.scratch),
+        otherEphemeralBytes: outputBytes,
         writesTree: writesNfsrootTree(ctx, opts.storage),
       }),
     },
@@ -70,11 +78,11 @@ const libguestfsEnv = (): EnvVar[] => [
 ];
 
 /** The storage PVC (at its subPath), or scratch space when the outputs only go to S3. */
-function outputVolume(storage: ResolvedStorage): { mount: VolumeMount; volume: PodVolume } {
+function outputVolume(storage: ResolvedStorage, bytes: number): { mount: VolumeMount; volume: PodVolume } {
   if (storage.pvc === undefined) {
     return {
       mount: { name: "output", mountPath: outputMountPath },
-      volume: { name: "output", emptyDir: {} },
+      volume: { name: "output", emptyDir: { sizeLimit: gibibytes(bytes) } },
     };
   }
   const { claimName, subPath } = storage.pvc;

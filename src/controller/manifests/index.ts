@@ -1,6 +1,12 @@
 // Pure builders of a RootfsBuild's child objects, with deterministic names.
 export { namespaceOf, type BuildContext, type InstallRuntime } from "./build-context.js";
-export { allChildNames, isoChildName, type BuildChildren } from "./child-names.js";
+export {
+  allChildNames,
+  answerSecretName,
+  isoChildName,
+  prepareSecretName,
+  type BuildChildren,
+} from "./child-names.js";
 export type { ChildMeta, Job, PersistentVolumeClaim, PodTemplate, Secret } from "./core-types.js";
 export {
   buildLabels,
@@ -27,4 +33,4 @@ export { installVm, type InstallVirtualMachine } from "./install-vm.js";
 export { extractJob } from "./extract-job.js";
 export { installConsolePath, installDeadlineGraceSeconds, installJob } from "./install-job.js";
 export { kvmAccess, kvmResource } from "./kvm.js";
-export { resolveStorage, type ResolvedStorage, type S3Storage } from "./storage.js";
+export { resolveStorage, waitingForStoragePvc, type ResolvedStorage, type S3Storage } from "./storage.js";

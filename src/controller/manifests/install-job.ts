@@ -1,9 +1,9 @@
 import { parseDuration, parseQuantity } from "../../api/quantity.js";
 import type { BuildContext } from "./build-context.js";
-import { allChildNames } from "./child-names.js";
+import { allChildNames, answerSecretName } from "./child-names.js";
 import type { Job } from "./core-types.js";
 import { kvmAccess } from "./kvm.js";
-import { buildChildMeta } from "./object-meta.js";
+import { buildChildMeta, type OwnerObject } from "./object-meta.js";
 import { isoImagePath, isoMountPath } from "./prepare-job.js";
 import { targetMountPath } from "./extract-job.js";
 import { buildConfigPath, workerPodTemplate } from "./worker-pod.js";
@@ -22,9 +22,10 @@ export const installDeadlineGraceSeconds = 600;
  * it passes Pod Security "restricted": qemu under TCG needs no privilege, and /dev/kvm, when the nodes
  * offer it, comes from the device plugin with its group as a supplemental group. Sized like KubeVirt
  * sizes a virt-launcher: the guest's memory plus qemu's overhead, a tenth of a CPU requested per vCPU.
- * Not retried: a failed install leaves a half-written disk.
+ * Not retried: a failed install leaves a half-written disk. Its scratch space (/tmp) is the workers'
+ * usual one: the disk and the console log go to the target PVC.
  */
-export function installJob(ctx: BuildContext): Job {
+export function installJob(ctx: BuildContext, opts: { targetDiskPvc: OwnerObject }): Job {
   const names = allChildNames(ctx);
   const meta = buildChildMeta(ctx, names.installJob, "install");
   const { timeout, vm } = ctx.build.spec.install;
@@ -39,7 +40,7 @@ export function installJob(ctx: BuildContext): Job {
       activeDeadlineSeconds: Math.ceil(parseDuration(timeout) / 1000) + installDeadlineGraceSeconds,
       template: workerPodTemplate(ctx, {
         labels: meta.labels,
-        configSecret: names.answerSecret,
+        configSecret: answerSecretName(ctx, opts.targetDiskPvc),
         command: [
           ...["rootfs", "worker", "install", "--config", buildConfigPath],
           ...[
@@ -63,7 +64,8 @@ export function installJob(ctx: BuildContext): Job {
           { name: "target", persistentVolumeClaim: { claimName: names.targetDiskPvc } },
         ],
         kvm,
-        resources: { requests: { cpu: `${vm.cpu * 100}m`, memory }, limits: { memory } },
+        compute: { requests: { cpu: `${vm.cpu * 100}m`, memory }, limits: { memory } },
+        scratchBytes: parseQuantity(ctx.config.workerResources.scratch),
       }),
     },
   };

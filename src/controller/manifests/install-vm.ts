@@ -8,9 +8,9 @@ import {
   type Volume,
 } from "../../k8s/kubevirt.js";
 import type { BuildContext } from "./build-context.js";
-import { allChildNames } from "./child-names.js";
+import { allChildNames, answerSecretName } from "./child-names.js";
 import type { ChildMeta } from "./core-types.js";
-import { buildChildMeta } from "./object-meta.js";
+import { buildChildMeta, type OwnerObject } from "./object-meta.js";
 
 export type InstallVirtualMachine = VirtualMachine & {
   apiVersion: typeof KUBEVIRT_API_VERSION;
@@ -19,10 +19,12 @@ export type InstallVirtualMachine = VirtualMachine & {
 };
 
 /**
- * The VM that boots the remastered ISO once and installs onto the target disk. It has no network: the
- * installer reads everything from the ISO (and the answer side volume), and powers off when done.
+ * The VM that boots the remastered ISO once and installs onto the target disk. Offline (the default) it has
+ * no network: the installer reads everything from the ISO (and the answer side volume), and powers off
+ * when done. With spec.install.network it gets the pod network (masquerade), labelled so that a
+ * NetworkPolicy lets it reach the mirror only (docs/network-installs.md).
  */
-export function installVm(ctx: BuildContext): InstallVirtualMachine {
+export function installVm(ctx: BuildContext, targetDiskPvc: OwnerObject): InstallVirtualMachine {
   const names = allChildNames(ctx);
   const { arch } = ctx.build.spec.os;
   const { cpu, memory } = ctx.build.spec.install.vm;
@@ -43,10 +45,11 @@ export function installVm(ctx: BuildContext): InstallVirtualMachine {
     disks.push({ name: "answers", cdrom: { bus: cdromBus, readonly: true } });
     volumes.push({
       name: "answers",
-      secret: { secretName: names.answerSecret, volumeLabel: answer.label },
+      secret: { secretName: answerSecretName(ctx, targetDiskPvc), volumeLabel: answer.label },
     });
   }
 
+  const network = ctx.build.spec.install.network !== undefined;
   return {
     apiVersion: KUBEVIRT_API_VERSION,
     kind: "VirtualMachine",
@@ -54,7 +57,7 @@ export function installVm(ctx: BuildContext): InstallVirtualMachine {
     spec: {
       runStrategy: "Once",
       template: {
-        metadata: { labels: { ...meta.labels } },
+        metadata: { labels: { ...meta.labels, ...(network && { [installNetworkLabel]: "mirror" }) } },
         spec: {
           architecture: kubevirtArchitecture(arch),
           nodeSelector: { ...ctx.config.nodeSelectors[arch] },
@@ -70,17 +73,20 @@ export function installVm(ctx: BuildContext): InstallVirtualMachine {
               // Streams the serial console to the virt-launcher's guest-console-log container, where the
               // controller follows the installer's progress.
               logSerialConsole: true,
-              interfaces: [],
+              interfaces: network ? [{ name: "mirror", masquerade: {} }] : [],
               disks,
             },
           },
-          networks: [],
+          networks: network ? [{ name: "mirror", pod: {} }] : [],
           volumes,
         },
       },
     },
   };
 }
+
+/** On the virt-launcher Pods of install VMs that reach a mirror; a NetworkPolicy selects them by it. */
+export const installNetworkLabel = "rootfs.dev/install-network";
 
 /** aarch64 "virt" machines have no SATA controller; x86_64 installers find a SATA CD-ROM everywhere. */
 function cdromBusFor(arch: Arch): "sata" | "scsi" {

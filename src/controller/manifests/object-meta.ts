@@ -1,5 +1,7 @@
+import { createHash } from "node:crypto";
 import { apiVersion } from "../../api/group.js";
 import type { RootfsBuild } from "../../api/rootfsbuild.js";
+import { buildKeyLabelValue } from "../catalog.js";
 import type { OwnerReference } from "../../runtime/kube-client.js";
 import { namespaceOf, type BuildContext } from "./build-context.js";
 import type { ChildMeta } from "./core-types.js";
@@ -53,7 +55,7 @@ export function buildLabels(ctx: BuildContext, step: string): Record<string, str
   return {
     [managedByLabel]: managedBy,
     [buildLabel]: labelValue(ctx.build.metadata.name),
-    [buildKeyLabel]: labelValue(ctx.key),
+    [buildKeyLabel]: buildKeyLabelValue(ctx.key),
     [stepLabel]: step,
   };
 }
@@ -63,7 +65,7 @@ export function buildLabels(ctx: BuildContext, step: string): Record<string, str
  * wrong for the others, so it carries the ISO key instead.
  */
 export function sharedLabels(ctx: BuildContext, step: string): Record<string, string> {
-  return { [managedByLabel]: managedBy, [isoKeyLabel]: labelValue(ctx.isoKey), [stepLabel]: step };
+  return { [managedByLabel]: managedBy, [isoKeyLabel]: buildKeyLabelValue(ctx.isoKey), [stepLabel]: step };
 }
 
 export function buildChildMeta(ctx: BuildContext, name: string, step: string): ChildMeta {
@@ -84,7 +86,16 @@ export function sharedChildMeta(ctx: BuildContext, name: string, step: string): 
   };
 }
 
-/** Label values are at most 63 characters and must end alphanumeric; object names may be longer. */
+const maxLabelValue = 63;
+
+/**
+ * A name as a label value: at most 63 characters, ending alphanumeric. A longer name keeps its start and
+ * ends with a hash of the whole, so two long names that begin alike still get different values. (Digests,
+ * such as build keys, are cut instead: their first 63 hex digits are as unique as the whole.)
+ */
 export function labelValue(value: string): string {
-  return value.slice(0, 63).replace(/[^A-Za-z0-9]+$/, "");
+  const trimmed = value.replace(/[^A-Za-z0-9]+$/, "");
+  if (trimmed.length <= maxLabelValue) return trimmed;
+  const hash = createHash("sha256").update(value).digest("hex").slice(0, 10);
+  return `${value.slice(0, maxLabelValue - hash.length - 1).replace(/[^A-Za-z0-9]+$/, "")}-${hash}`;
 }

@@ -1,8 +1,8 @@
-import { parseDuration } from "../../api/quantity.js";
+import { parseDuration, parseQuantity } from "../../api/quantity.js";
 import type { BuildContext } from "./build-context.js";
-import { allChildNames } from "./child-names.js";
+import { allChildNames, prepareSecretName } from "./child-names.js";
 import type { Job } from "./core-types.js";
-import { sharedChildMeta } from "./object-meta.js";
+import { sharedChildMeta, type OwnerObject } from "./object-meta.js";
 import { prepareConfigPath, workerPodTemplate } from "./worker-pod.js";
 
 export const isoMountPath = "/iso";
@@ -17,7 +17,7 @@ export const fetchContainer = "fetch";
  * by the prepare Secret. Shared like the PVC; it has no ttlSecondsAfterFinished because the controller
  * reads its outcome.
  */
-export function prepareJob(ctx: BuildContext): Job {
+export function prepareJob(ctx: BuildContext, isoPvc: OwnerObject & { isoBytes: number }): Job {
   const names = allChildNames(ctx);
   const meta = sharedChildMeta(ctx, names.prepareJob, "prepare");
   return {
@@ -29,7 +29,7 @@ export function prepareJob(ctx: BuildContext): Job {
       activeDeadlineSeconds: Math.ceil(parseDuration(ctx.build.spec.install.timeout) / 1000),
       template: workerPodTemplate(ctx, {
         labels: meta.labels,
-        configSecret: names.prepareSecret,
+        configSecret: prepareSecretName(ctx, isoPvc),
         init: {
           name: fetchContainer,
           command: ["rootfs", "worker", "fetch", "--config", prepareConfigPath, "--out", sourceIsoPath],
@@ -41,6 +41,8 @@ export function prepareJob(ctx: BuildContext): Job {
         env: [],
         mounts: [{ name: "iso", mountPath: isoMountPath }],
         volumes: [{ name: "iso", persistentVolumeClaim: { claimName: names.isoPvc } }],
+        // The fetch container downloads the whole source ISO into /tmp.
+        scratchBytes: isoPvc.isoBytes + parseQuantity(ctx.config.workerResources.scratch),
       }),
     },
   };

@@ -22,3 +22,11 @@ export function resolveStorage(build: RootfsBuild, config: OperatorConfig): Reso
   }
   return storage;
 }
+
+/** What a build says while its storage PVC does not exist. */
+export function waitingForStoragePvc(namespace: string, claimName: string): string {
+  return (
+    `Waiting for PersistentVolumeClaim ${namespace}/${claimName}, where the outputs go: ` +
+    "create it, or point spec.storage.pvc.claimName (or the operator's defaultStorage) at an existing one"
+  );
+}

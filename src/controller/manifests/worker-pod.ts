@@ -74,18 +74,24 @@ export interface WorkerPodParts {
   /** Besides /config and /tmp. */
   mounts: VolumeMount[];
   volumes: PodVolume[];
+  /** Bytes of /tmp (an emptyDir with this sizeLimit): the step's scratch space. */
+  scratchBytes: number;
+  /** Bytes of the other emptyDirs in `volumes`, which count against the Pod's ephemeral storage too. */
+  otherEphemeralBytes?: number;
   /** /dev/kvm: its extended resource in the limits, and the group that may open it. */
   kvm?: KvmAccess;
   /** CPU and memory instead of the operator's workerResources (e.g. sized to an install VM). */
-  resources?: { requests: Record<string, string>; limits: Record<string, string> };
+  compute?: { requests: Record<string, string>; limits: Record<string, string> };
   /** Run as root with treeWriterCapabilities (Pod Security "baseline") instead of non-root ("restricted"). */
   writesTree?: boolean;
 }
 
 export function workerPodTemplate(ctx: BuildContext, parts: WorkerPodParts): PodTemplate {
   const { workerImage, workerImagePullPolicy, workerResources, nodeSelectors } = ctx.config;
-  const compute = { cpu: workerResources.cpu, memory: workerResources.memory };
-  const resources = parts.resources ?? { requests: compute, limits: compute };
+  // Requested and limited alike, so a step that writes more than it said is evicted, not the node filled.
+  const ephemeral = { "ephemeral-storage": gibibytes(parts.scratchBytes + (parts.otherEphemeralBytes ?? 0)) };
+  const defaults = { cpu: workerResources.cpu, memory: workerResources.memory };
+  const compute = parts.compute ?? { requests: defaults, limits: defaults };
   const supplementalGroups = parts.kvm?.supplementalGroups;
   const container = (name: string, command: string[]): Container => ({
     name,
@@ -100,8 +106,8 @@ export function workerPodTemplate(ctx: BuildContext, parts: WorkerPodParts): Pod
       { name: "tmp", mountPath: "/tmp" },
     ]),
     resources: {
-      requests: { ...resources.requests },
-      limits: { ...resources.limits, ...parts.kvm?.limits },
+      requests: { ...compute.requests, ...ephemeral },
+      limits: { ...compute.limits, ...ephemeral, ...parts.kvm?.limits },
     },
     securityContext: parts.writesTree ? treeWriter.container() : containerSecurityContext(),
     terminationMessagePolicy: "File",
@@ -123,8 +129,13 @@ export function workerPodTemplate(ctx: BuildContext, parts: WorkerPodParts): Pod
       volumes: [
         ...parts.volumes,
         { name: "config", secret: { secretName: parts.configSecret } },
-        { name: "tmp", emptyDir: {} },
+        { name: "tmp", emptyDir: { sizeLimit: gibibytes(parts.scratchBytes) } },
       ],
     },
   };
+}
+
+/** A quantity of whole Gi, rounded up: what a size limit or request says. */
+export function gibibytes(bytes: number): string {
+  return `${Math.max(1, Math.ceil(bytes / 2 ** 30))}Gi`;
 }

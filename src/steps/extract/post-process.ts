@@ -29,6 +29,9 @@ export function rewriteFor(entry: TarEntry, post: PostProcess): Rewrite {
   if (post.sshHostKeys === "remove" && (sshHostKey.test(path) || sshHostPublicKey.test(path))) {
     return { kind: "drop" };
   }
+  if (post.sshHostKeys === "remove" && sshdUnit.test(path)) {
+    return { kind: "content", rewrite: regenerateHostKeys };
+  }
   if (post.sshHostKeys === "restrict" && sshHostKey.test(path)) return { kind: "chmod", mode: 0o600 };
   if (path === "etc/fstab" && post.commentFstab) return { kind: "content", rewrite: commentFstab };
   if (path === "etc/selinux/config" && post.disableSelinux) {
@@ -41,6 +44,20 @@ export function rewriteFor(entry: TarEntry, post: PostProcess): Rewrite {
     return { kind: "content", rewrite: (shadow) => setRootPassword(shadow, field) };
   }
   return { kind: "keep" };
+}
+
+// Debian's and Ubuntu's ssh.service (ssh@.service per connection) start sshd without making host keys, which
+// only openssh-server's postinst does; the RHEL family's sshd.service runs sshd-keygen@ itself.
+const sshdUnit = /^(usr\/)?lib\/systemd\/system\/ssh(@)?\.service$/;
+
+/** Makes the unit create missing host keys (ssh-keygen -A) before anything else it runs. */
+export function regenerateHostKeys(unit: string): string {
+  const keygen = "ExecStartPre=/usr/bin/ssh-keygen -A";
+  if (unit.includes(keygen)) return unit;
+  return unit.replace(
+    /^\[Service\][ \t]*$/m,
+    `[Service]\n# Added by rootfs-operator: host keys were removed from the image.\n${keygen}`,
+  );
 }
 
 /** Comments out every mount: the rootfs boots from NFS or an initramfs, not the installer's disks. */

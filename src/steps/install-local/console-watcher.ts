@@ -1,15 +1,16 @@
 import { RecentLines } from "../qemu/console-lines.js";
+import { compilePattern as compile, FailureDiagnoser } from "./failure-diagnosis.js";
 import type { InstallMonitor } from "./types.js";
 
 /** What one console line means for the install. */
 export type LineMeaning =
   | { kind: "progress"; text: string; percent?: number }
-  | { kind: "failure"; description: string }
+  | { kind: "failure"; reason: string }
   | { kind: "success" };
 
 export interface InstallFailureSeen {
-  description: string;
-  /** The matching line with the lines before it and, as they arrive, after it. */
+  reason: string;
+  /** The matching line with the lines before it and, as they arrive, after it; screen noise left out. */
   excerpt: string[];
 }
 
@@ -24,50 +25,49 @@ const maxTextLength = 200;
 
 /**
  * Reads the install console line by line: reports progress, remembers the first failure with its
- * surrounding lines (a traceback's exception comes after the "Traceback (" line), and whether the success
- * marker appeared.
+ * surrounding lines (a traceback's exception, a dialog's body, come after the line that shows the failure,
+ * and may refine its reason), and whether the success marker appeared. Screen noise is skipped.
  */
 export class InstallConsoleWatcher {
-  private readonly failures: Compiled<{ description: string }>[];
+  private readonly diagnoser: FailureDiagnoser;
   private readonly progress: Compiled<{ percent?: number; upTo?: number }>[];
   private readonly success?: RegExp;
   private readonly recent = new RecentLines(linesBefore);
-  private failureSeen?: InstallFailureSeen;
-  private linesSinceFailure = 0;
+  private failureLines?: { before: string[]; from: string[] };
   private successSeen = false;
   private highestPercent = 0;
 
   /** Throws when a pattern is not a valid RegExp. */
   constructor(monitor: InstallMonitor) {
-    this.failures = monitor.failureSignatures.map((s) => ({ regex: compile(s.pattern), source: s }));
+    this.diagnoser = new FailureDiagnoser(monitor.failureSignatures, monitor.noisePatterns);
     this.progress = monitor.progressPatterns.map((p) => ({ regex: compile(p.pattern), source: p }));
     if (monitor.successMarker !== undefined) this.success = compile(monitor.successMarker);
   }
 
   accept(line: string): LineMeaning | undefined {
-    if (this.failureSeen) {
-      if (this.linesSinceFailure < linesAfter) {
-        this.failureSeen.excerpt.push(line);
-        this.linesSinceFailure++;
-      }
+    if (this.diagnoser.isNoise(line)) return undefined;
+    if (this.failureLines) {
+      if (this.failureLines.from.length <= linesAfter) this.failureLines.from.push(line);
       return undefined;
     }
     const meaning = this.meaningOf(line);
-    if (meaning?.kind === "failure") {
-      this.failureSeen = { description: meaning.description, excerpt: [...this.recent.snapshot(), line] };
-    }
+    if (meaning?.kind === "failure") this.failureLines = { before: this.recent.snapshot(), from: [line] };
     if (meaning?.kind === "success") this.successSeen = true;
     this.recent.add(line);
     return meaning;
   }
 
+  /** The first failure, its reason read from the lines seen so far from it on. */
   get failure(): InstallFailureSeen | undefined {
-    return this.failureSeen;
+    if (!this.failureLines) return undefined;
+    const { before, from } = this.failureLines;
+    const reason = this.diagnoser.diagnose(from)?.reason ?? "the installer failed";
+    return { reason, excerpt: this.diagnoser.readable([...before, ...from]) };
   }
 
   /** True once the lines after a failure have all been collected. */
   get failureContextComplete(): boolean {
-    return this.failureSeen !== undefined && this.linesSinceFailure >= linesAfter;
+    return this.failureLines !== undefined && this.failureLines.from.length > linesAfter;
   }
 
   get sawSuccessMarker(): boolean {
@@ -75,8 +75,8 @@ export class InstallConsoleWatcher {
   }
 
   private meaningOf(line: string): LineMeaning | undefined {
-    const failure = this.failures.find((f) => f.regex.test(line));
-    if (failure) return { kind: "failure", description: failure.source.description };
+    const failure = this.diagnoser.diagnose([line]);
+    if (failure) return { kind: "failure", reason: failure.reason };
     if (this.success?.test(line)) return { kind: "success" };
     for (const { regex, source } of this.progress) {
       const match = regex.exec(line);
@@ -104,14 +104,4 @@ function percentFrom(
   if (!Number.isFinite(done) || !(total > 0)) return undefined;
   const fraction = Math.min(1, Math.max(0, done / total));
   return Math.floor(from + (upTo - from) * fraction);
-}
-
-function compile(pattern: string): RegExp {
-  try {
-    return new RegExp(pattern);
-  } catch (err) {
-    throw new Error(
-      `Invalid console pattern ${JSON.stringify(pattern)}: ${(err as Error).message}; fix the installer profile`,
-    );
-  }
 }

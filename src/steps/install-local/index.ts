@@ -50,7 +50,7 @@ export async function installLocal(req: LocalInstallRequest): Promise<LocalInsta
         const meaning = watcher.accept(line);
         if (meaning?.kind === "progress") say(meaning.text, meaning.percent);
         if (meaning?.kind === "failure") {
-          say(`Installer failed: ${meaning.description}; stopping the VM`);
+          say(`Installer failed: ${meaning.reason}; stopping the VM`);
           failureTimer = setTimeout(() => vm.stop(), failureContextGraceMs);
         }
         if (watcher.failureContextComplete) vm.stop();

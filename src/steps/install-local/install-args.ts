@@ -1,16 +1,17 @@
 import type { Accelerator } from "../qemu/guest-arch.js";
 import { machineArgs, optionValue, sizeArgs } from "../qemu/machine-args.js";
+import { mirrorNicArgs } from "../qemu/mirror-relay.js";
 import type { LocalInstallRequest } from "./types.js";
 
 type InstallVm = Pick<
   LocalInstallRequest,
-  "iso" | "sideVolume" | "disk" | "diskFormat" | "arch" | "cpus" | "memoryBytes"
+  "iso" | "sideVolume" | "mirror" | "disk" | "diskFormat" | "arch" | "cpus" | "memoryBytes"
 >;
 
 /**
  * qemu arguments for the install VM: boots the installer ISO (BIOS on x86_64; UEFI on aarch64, whose
  * pflash arguments the caller passes in), with the answer volume as a second CD-ROM and the blank target
- * disk on virtio (/dev/vda).
+ * disk on virtio (/dev/vda); with a mirror, a network card that reaches only the mirror.
  */
 export function installVmArgs(vm: InstallVm, accel: Accelerator, uefiArgs: readonly string[] = []): string[] {
   const cdrom = (id: string, file: string) => [
@@ -34,6 +35,7 @@ export function installVmArgs(vm: InstallVm, accel: Accelerator, uefiArgs: reado
     // cache=unsafe skips flushes: the disk is only used after a clean poweroff, when qemu writes it out.
     "-drive",
     `if=virtio,format=${vm.diskFormat},cache=unsafe,file=${optionValue(vm.disk)}`,
+    ...(vm.mirror ? mirrorNicArgs(vm.mirror) : []),
     // Installers generate keys; a hardware RNG keeps them from waiting for entropy.
     "-device",
     "virtio-rng-pci",

@@ -19,7 +19,7 @@ export function installError(seen: InstallObservation): Error | undefined {
   if (seen.failure) {
     return new StepFailure(
       "InstallFailed",
-      `Installer failed: ${seen.failure.description}; matching console lines:\n${seen.failure.excerpt.join("\n")}\n${logHint}`,
+      `Installer failed: ${seen.failure.reason}; the console showed:\n${seen.failure.excerpt.join("\n")}\n${logHint}`,
     );
   }
   if (seen.vm.stoppedBy === "timeout") {

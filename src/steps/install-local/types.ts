@@ -1,13 +1,16 @@
 import type { ProgressListener } from "../../pipeline/progress.js";
 import type { AcceleratorRequest } from "../qemu/accelerator.js";
 import type { Accelerator, GuestArch } from "../qemu/guest-arch.js";
+import type { FailureSignature } from "./failure-diagnosis.js";
 
 /** What to look for on the installer's serial console; comes from the installer profile. */
 export interface InstallMonitor {
   /** RegExp source of the line the installer prints on success; when given, a poweroff without it fails. */
   successMarker?: string;
-  /** RegExp sources of lines that mean the install failed; the first match ends the install. */
-  failureSignatures: { pattern: string; description: string }[];
+  /** Lines that mean the install failed; the first match ends the install. */
+  failureSignatures: FailureSignature[];
+  /** RegExp sources of screen decoration (status bars, key help) that is neither progress nor failure. */
+  noisePatterns?: string[];
   /**
    * RegExp sources of lines that show progress. `percent` is the milestone the line marks; with named
    * groups `done` and `total` (a count), the percentage moves from `percent` (default 0) to `upTo`
@@ -21,6 +24,11 @@ export interface LocalInstallRequest {
   iso: string;
   /** Answer-file volume (a small ISO labelled OEMDRV or cidata), attached as a second CD-ROM. */
   sideVolume?: string;
+  /**
+   * The mirror of a network install, as this machine reaches it: the VM then gets a network that reaches
+   * it and nothing else. Without it the VM has no network card.
+   */
+  mirror?: string;
   /** The blank target disk to create; an existing file there is replaced. */
   disk: string;
   diskFormat: "qcow2" | "raw";

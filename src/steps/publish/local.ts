@@ -1,6 +1,7 @@
 import { mkdir, readdir, rename, rm, stat, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { StepFailure } from "../failure.js";
+import { makeDirInside } from "./contained.js";
 import type { LayoutPlan, StagedOutput } from "./layout.js";
 
 /**
@@ -14,29 +15,36 @@ export async function publishLocal(
   staged: ReadonlyMap<StagedOutput, string>,
   plan: LayoutPlan,
   manifest: unknown,
+  /** When set, every place written lies inside this directory by real path (see contained.ts). */
+  containedIn?: string,
 ): Promise<void> {
+  const makeDir = (dir: string) =>
+    containedIn ? makeDirInside(containedIn, dir) : mkdir(dir, { recursive: true });
   try {
     const manifestPath = path.join(outDir, plan.manifest);
+    await makeDir(path.dirname(manifestPath));
     await rm(manifestPath, { force: true });
     for (const { from, to } of plan.moves) {
       const target = path.join(outDir, to);
-      await mkdir(path.dirname(target), { recursive: true });
+      await makeDir(path.dirname(target));
       const source = staged.get(from);
       if (!source) throw new Error(`${from} was not produced`);
       await replace(source, target);
     }
     for (const link of plan.links) {
       const linkPath = path.join(outDir, link.path);
-      await mkdir(path.dirname(linkPath), { recursive: true });
+      await makeDir(path.dirname(linkPath));
       const temp = `${linkPath}.tmp-${process.pid}`;
       await rm(temp, { force: true });
       await symlink(link.target, temp);
       await rename(temp, linkPath);
     }
-    await mkdir(path.dirname(manifestPath), { recursive: true });
-    await writeFile(`${manifestPath}.tmp`, `${JSON.stringify(manifest, null, 2)}\n`);
+    await rm(`${manifestPath}.tmp`, { force: true });
+    // "wx": a file (or a link) that appeared at the temporary name is never written through.
+    await writeFile(`${manifestPath}.tmp`, `${JSON.stringify(manifest, null, 2)}\n`, { flag: "wx" });
     await rename(`${manifestPath}.tmp`, manifestPath);
   } catch (err) {
+    if (err instanceof StepFailure) throw err;
     throw new StepFailure(
       "PublishFailed",
       `Cannot publish into ${outDir}: ${err instanceof Error ? err.message : String(err)}; check that the output directory is writable and has space`,

@@ -13,6 +13,34 @@ export function cleanConsoleText(line: string): string {
   return line.replace(ansiEscape, "").replace(controlChar, "").trimEnd();
 }
 
+// An escape sequence, or one character. Cursor addressing (CUP "ESC [ row ; col H", VPA "ESC [ row d")
+// moves to another screen row: full-screen programs (debian-installer's dialogs) draw row after row that
+// way instead of with newlines.
+// eslint-disable-next-line no-control-regex
+const screenToken = /\x1b\[[0-?]*[ -/]*[@-~]|\x1b[()][0-9A-Za-z]|\x1b[^[()]|[\s\S]/g;
+// eslint-disable-next-line no-control-regex
+const rowMove = /^\x1b\[[0-9;]*[Hfd]$/;
+
+/**
+ * Reads what a terminal would show as rows of text: a cursor move to another row starts a new line, and
+ * characters drawn in the DEC line-drawing set (selected by ESC ( 0 until ESC ( B, or by SO until SI) are
+ * dropped, since dialog frames would otherwise read "lqqqk" and "x". Keeps the character set across lines.
+ */
+class ScreenText {
+  private drawing = false;
+
+  rows(line: string): string[] {
+    const rows = [""];
+    for (const [token] of line.matchAll(screenToken)) {
+      if (token === "\x1b(0" || token === "\x0e") this.drawing = true;
+      else if (token === "\x1b(B" || token === "\x0f") this.drawing = false;
+      else if (rowMove.test(token)) rows.push("");
+      else if (!this.drawing || token.startsWith("\x1b")) rows[rows.length - 1] += token;
+    }
+    return rows;
+  }
+}
+
 /**
  * Turns a serial console byte stream, arriving in arbitrary chunks, into clean lines. A line ends at
  * LF, CR or CRLF (a lone CR redraws a progress line in place, so each redraw is a line of its own); lines
@@ -20,6 +48,7 @@ export function cleanConsoleText(line: string): string {
  */
 export class ConsoleLineSplitter {
   private readonly decoder = new StringDecoder("utf8");
+  private readonly screen = new ScreenText();
   private partial = "";
 
   /** Feeds a chunk; returns the lines it completed. */
@@ -28,7 +57,7 @@ export class ConsoleLineSplitter {
     const pieces = text.split(/\r\n|\r|\n/);
     this.partial = pieces.pop() ?? "";
     // A CR at the very end may be the first half of a CRLF: the LF then ends an empty line, dropped below.
-    return clean(pieces);
+    return this.clean(pieces);
   }
 
   /** Whether text without a line end is waiting. */
@@ -43,12 +72,15 @@ export class ConsoleLineSplitter {
   flush(): string[] {
     const rest = this.partial + this.decoder.end();
     this.partial = "";
-    return clean([rest]);
+    return this.clean([rest]);
   }
-}
 
-function clean(lines: string[]): string[] {
-  return lines.map(cleanConsoleText).filter((line) => line.trim().length > 0);
+  private clean(lines: string[]): string[] {
+    return lines
+      .flatMap((line) => this.screen.rows(line))
+      .map(cleanConsoleText)
+      .filter((line) => line.trim().length > 0);
+  }
 }
 
 /** The last `capacity` lines seen, oldest first. */

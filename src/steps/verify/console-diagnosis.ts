@@ -6,6 +6,15 @@ const diagnoses: [RegExp, string][] = [
     "the kernel could not run the check script: the rootfs's /bin/sh or a library it needs is missing",
   ],
   [/Initramfs unpacking failed|junk in compressed archive/, "the kernel could not unpack the cgz"],
+  [
+    /Failed to execute \/sbin\/init|Requested init \/sbin\/init failed/,
+    "the kernel could not run the rootfs's /sbin/init: it has no init system (verify it without --systemd)",
+  ],
+  [
+    /You are in emergency mode|Entering emergency mode/,
+    "systemd could not reach multi-user.target and entered emergency mode",
+  ],
+  [/Freezing execution/, "systemd crashed"],
   [/Kernel panic - not syncing/, "the kernel panicked"],
 ];
 

@@ -1,3 +1,4 @@
+import { appendFile, stat } from "node:fs/promises";
 import { encodeNewcHeader, fileTypeBits, newcPadding, newcTrailer } from "../extract/newc-header.js";
 
 /** One member of a cpio archive; paths are relative to the archive root ("bin/sh", not "/bin/sh"). */
@@ -55,4 +56,14 @@ function contentOf(entry: CpioEntry): Buffer {
     case "char":
       return Buffer.alloc(0);
   }
+}
+
+/**
+ * Appends a (compressed) cpio archive to an initramfs file. The kernel unpacks concatenated archives one
+ * after another, later files winning; zero padding to a 4-byte boundary between them is allowed, and keeps
+ * an uncompressed archive's cpio alignment intact.
+ */
+export async function appendToInitramfs(file: string, archive: Buffer): Promise<void> {
+  const { size } = await stat(file);
+  await appendFile(file, Buffer.concat([Buffer.alloc((4 - (size % 4)) % 4), archive]));
 }

@@ -51,6 +51,8 @@ export async function workerConfig(
     key,
     isoKey: sha256(`iso ${name}`),
     sourceSHA256,
+    sourceURL: "https://mirror.example/source.iso",
+    pinnedChecksum: `sha256:${sourceSHA256}`,
     plan: await planAnswerFile(build.spec, noRefs),
     config: operatorConfigSchema.parse({}),
     installRuntime: "kubevirt",
@@ -61,6 +63,9 @@ export async function workerConfig(
     key,
     sourceSHA256,
     json,
-    extractJob: extractJob(ctx, { storage: resolveStorage(build, ctx.config) }),
+    extractJob: extractJob(ctx, {
+      storage: resolveStorage(build, ctx.config),
+      targetDiskPvc: { metadata: { name: "disk", uid: "b2a4c6e8-0000-4000-8000-000000000001" } },
+    }),
   };
 }

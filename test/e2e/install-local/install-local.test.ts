@@ -50,8 +50,8 @@ describe("installLocal with a scenario ISO", { skip }, () => {
       monitor: {
         successMarker,
         failureSignatures: [
-          { pattern: "Traceback \\(", description: "anaconda crashed with a Python traceback" },
-          { pattern: "Kernel panic - not syncing", description: "the installer's kernel panicked" },
+          { pattern: "Traceback \\(", reason: "anaconda crashed with a Python traceback" },
+          { pattern: "Kernel panic - not syncing", reason: "the installer's kernel panicked" },
         ],
         progressPatterns: [
           { pattern: "Configuring storage", percent: 1 },
@@ -115,7 +115,7 @@ describe("installLocal with a scenario ISO", { skip }, () => {
         assert.equal(err.reason, "InstallFailed");
         assert.match(
           err.message,
-          /^Installer failed: anaconda crashed with a Python traceback; matching console/,
+          /^Installer failed: anaconda crashed with a Python traceback; the console showed:/,
         );
         assert.match(
           err.message,

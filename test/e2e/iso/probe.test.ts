@@ -4,6 +4,7 @@ import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, test } from "node:test";
+import { probeInstallMedium } from "../../../src/iso/install-medium.js";
 import { probeIso } from "../../../src/iso/probe.js";
 import { writeSideVolume } from "../../../src/iso/side-volume.js";
 import { buildFixtureIso, isoFixture, listIsoFiles } from "../../helpers/iso-fixtures.js";
@@ -22,6 +23,15 @@ test("probe reads a Debian ISO's label with spaces and its isolinux include file
     { platform: "BIOS", path: "isolinux/isolinux.bin" },
     { platform: "UEFI", path: "boot/grub/efi.img" },
   ]);
+});
+
+test("a Debian disc is mounted by its installer; the initrds its menus load are found", async () => {
+  const iso = await buildFixtureIso(isoFixture("debian-12-amd64"), dir);
+  const medium = await probeInstallMedium(iso, await probeIso(iso));
+  assert.equal(medium.mountedByInstaller, true);
+  assert.deepEqual(medium.initrds.sort(), ["install.amd/gtk/initrd.gz", "install.amd/initrd.gz"]);
+  const fedora = await buildFixtureIso(isoFixture("fedora-42-x86_64"), dir);
+  assert.equal((await probeInstallMedium(fedora, await probeIso(fedora))).mountedByInstaller, false);
 });
 
 test("probe keeps a lower-case daily label as it is", async () => {

@@ -83,8 +83,11 @@ describe("rootfs worker fetch + remaster", () => {
       key: "k".repeat(64),
       isoKey: isoKeyFor(sourceSHA256, plan),
       sourceSHA256,
+      sourceURL: `${server.url}/tiny-installer.iso`,
+      pinnedChecksum: `sha256:${sourceSHA256}`,
       plan,
-      config: operatorConfigSchema.parse({}),
+      // The test serves the ISO over plain http on loopback, which the operator refuses by default.
+      config: operatorConfigSchema.parse({ sources: { allowPlainHTTP: true, allowPrivateAddresses: true } }),
       installRuntime: "kubevirt" as const,
     };
     const isoPvc = { apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name: "iso", uid: "u" } };

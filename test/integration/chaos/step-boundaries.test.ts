@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { RootfsBuild } from "../../../src/api/rootfsbuild.js";
-import { KeyClaims } from "../../../src/controller/claim.js";
+import { claimLeaseName } from "../../../src/controller/claim.js";
 import { coreRefs, type KubeObject } from "../../../src/runtime/index.js";
 import {
   applyBuild,
@@ -134,7 +134,10 @@ describe("chaos: the operator process SIGKILLed at each step boundary", () => {
 
     const failed = await buildUntil(env, "doomed", phaseIs("Failed"));
     assert.equal(succeededCondition(failed)?.reason, "DownloadFailed");
-    const lease = new KeyClaims(env.client, operatorNamespace).leaseName(status?.buildKey ?? "");
+    const lease = claimLeaseName({
+      key: status?.buildKey ?? "",
+      scope: { kind: "namespace", namespace: "builds" },
+    });
     const claim = await env.client.get<KubeObject & { spec: { holderIdentity?: string } }>(
       coreRefs.lease,
       lease,

@@ -3,14 +3,13 @@ import path from "node:path";
 import { after, before, beforeEach, describe, test } from "node:test";
 import { stringify } from "yaml";
 import type { RootfsBuild } from "../../../src/api/rootfsbuild.js";
-import { startOperator } from "../../../src/controller/operator.js";
-import { operatorConfigSchema } from "../../../src/controller/config.js";
-import { silentLogger, type Manager } from "../../../src/runtime/index.js";
+import type { Manager } from "../../../src/runtime/index.js";
 import { installCrds, startControlPlane, type ControlPlane } from "../../harness/control-plane.js";
 import { rootfsBuild, set, type Manifest } from "../../helpers/builds.js";
 import { repoRoot } from "../../helpers/paths.js";
 import { ScriptedBackend, succeeded } from "../../helpers/scripted-backend.js";
 import { eventually } from "../../helpers/eventually.js";
+import { startScriptedOperator } from "./env.js";
 
 describe("RootfsBuild reconciler on a real apiserver", () => {
   let cp: ControlPlane;
@@ -33,15 +32,7 @@ describe("RootfsBuild reconciler on a real apiserver", () => {
   beforeEach(async () => {
     await operator?.stop();
     backend = new ScriptedBackend();
-    operator = await startOperator({
-      config: operatorConfigSchema.parse({ namespace: "rootfs-system" }),
-      backend: { kind: "custom", wire: () => ({ backend, watches: [] }) },
-      kubeconfig: cp.kubeconfigPath,
-      healthAddress: false,
-      leaderElection: false,
-      workers: 4,
-      log: process.env.TEST_LOG ? undefined : silentLogger(),
-    });
+    operator = await startScriptedOperator(cp, backend);
   });
 
   /** Every test gets builds of its own ISO digest, so keys never collide across tests. */

@@ -7,15 +7,14 @@ import { stringify } from "yaml";
 import type { RootfsBuild } from "../../../src/api/rootfsbuild.js";
 import type { RootfsImage } from "../../../src/api/rootfsimage.js";
 import type { BackendState } from "../../../src/controller/backend.js";
-import { operatorConfigSchema } from "../../../src/controller/config.js";
-import { startOperator } from "../../../src/controller/operator.js";
-import { silentLogger, type Manager } from "../../../src/runtime/index.js";
+import type { Manager } from "../../../src/runtime/index.js";
 import { installCrds, startControlPlane, type ControlPlane } from "../../harness/control-plane.js";
 import { rootfsBuild, set } from "../../helpers/builds.js";
 import { eventually } from "../../helpers/eventually.js";
 import { startServer, type TestServer } from "../../helpers/http-server.js";
 import { repoRoot } from "../../helpers/paths.js";
 import { ScriptedBackend } from "../../helpers/scripted-backend.js";
+import { startScriptedOperator } from "./env.js";
 
 const keep = 2;
 const days = 6;
@@ -52,14 +51,9 @@ describe("spec.refresh.keep on a real apiserver", () => {
       if (req.url === "/daily.iso.sha256sum") res.writeHead(200).end(checksumFile);
       else res.writeHead(404).end();
     });
-    operator = await startOperator({
-      config: operatorConfigSchema.parse({ namespace: "rootfs-system" }),
-      backend: { kind: "custom", wire: () => ({ backend, watches: [] }) },
-      kubeconfig: cp.kubeconfigPath,
-      healthAddress: false,
-      leaderElection: false,
-      workers: 4,
-      log: process.env.TEST_LOG ? undefined : silentLogger(),
+    // The checksum file is served over plain http on loopback, which the operator refuses by default.
+    operator = await startScriptedOperator(cp, backend, {
+      sources: { allowPlainHTTP: true, allowPrivateAddresses: true },
     });
   });
   after(async () => {

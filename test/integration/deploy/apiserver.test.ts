@@ -244,6 +244,44 @@ describe("deploy/ and the chart on a real apiserver", () => {
     assert.deepEqual(wrong, []);
   });
 
+  test("watchNamespaces: builds and children in those namespaces only, the catalog cluster-wide", async () => {
+    const sa = "opt-system:rootfs-controller";
+    for (const ns of optionValues.watchNamespaces) {
+      assert.equal(await can(sa, "create", "jobs.batch", ns), true, ns);
+      assert.equal(await can(sa, "watch", "rootfsbuilds.rootfs.dev", ns), true, ns);
+    }
+    assert.equal(await can(sa, "create", "jobs.batch", "builds"), false);
+    assert.equal(await can(sa, "watch", "rootfsbuilds.rootfs.dev"), false, "no cluster-wide watch of builds");
+    assert.equal(await can(sa, "create", "rootfsimages.rootfs.dev"), true);
+  });
+
+  test("the catalog: readable by rbac.catalogReaders cluster-wide, not by a namespace's edit binding", async () => {
+    // What aggregating into edit/view gives a namespace user: the chart's edit role, bound in a namespace
+    // (the default release aggregates it).
+    const edit = await kubectl(
+      [
+        "create",
+        "rolebinding",
+        "team-a-edit",
+        "--clusterrole=rootfs-operator-edit",
+        "--user=alice",
+        "-n",
+        "team-a",
+      ],
+      "",
+    );
+    assert.equal(edit.code, 0, edit.stderr);
+    const canUser = async (who: string[], verb: string, resource: string, ns?: string) =>
+      (await kubectl(["auth", "can-i", verb, resource, ...who, ...(ns ? ["-n", ns] : [])])).code === 0;
+    const alice = ["--as=alice"];
+    assert.equal(await canUser(alice, "create", "rootfsbuilds.rootfs.dev", "team-a"), true);
+    assert.equal(await canUser(alice, "list", "rootfsimages.rootfs.dev"), false);
+    // optionValues binds the group catalog-readers.
+    const bob = ["--as=bob", "--as-group=catalog-readers"];
+    assert.equal(await canUser(bob, "list", "rootfsimages.rootfs.dev"), true);
+    assert.equal(await canUser(bob, "create", "rootfsimages.rootfs.dev"), false);
+  });
+
   test("secretReaderNamespaces: get on Secrets in those namespaces only, never list", async () => {
     const sa = "opt-system:rootfs-controller";
     assert.equal(await can(sa, "get", "secrets", "team-a"), true);

@@ -1,5 +1,6 @@
 // The Helm chart rendered and linted by the real helm: what it renders, the operator configuration it
 // writes, the values its schema rejects, and deploy/ kept in step with it.
+import type { KubeObject } from "../../../src/runtime/index.js";
 import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
@@ -51,9 +52,12 @@ describe("Helm chart", () => {
     const kinds = objects.map((o) => `${o.kind}/${o.metadata.name}`).sort();
     assert.deepEqual(kinds, [
       "ClusterRole/rootfs-operator",
+      "ClusterRole/rootfs-operator-catalog",
+      "ClusterRole/rootfs-operator-catalog-reader",
       "ClusterRole/rootfs-operator-edit",
       "ClusterRole/rootfs-operator-view",
       "ClusterRoleBinding/rootfs-operator",
+      "ClusterRoleBinding/rootfs-operator-catalog",
       "ConfigMap/rootfs-operator-config",
       "CustomResourceDefinition/rootfsbuilds.rootfs.dev",
       "CustomResourceDefinition/rootfsimages.rootfs.dev",
@@ -129,7 +133,11 @@ describe("Helm chart", () => {
       installRuntime: "pod",
       nodeSelectors: optionValues.builds.nodeSelectors,
       defaultStorage: { pvc: { claimName: "rootfs-artifacts", subPath: "catalog" } },
-      workerResources: { cpu: "2", memory: "4Gi" },
+      workerResources: optionValues.builds.workerResources,
+      sources: optionValues.builds.sources,
+      catalog: { shared: optionValues.builds.sharedCatalog },
+      claimDuration: "10m",
+      watchNamespaces: ["team-a", "team-b"],
     });
     const deployment = only<Deployment>(objects, "Deployment");
     assert.equal(deployment.metadata.name, "opt-rfs");
@@ -149,8 +157,10 @@ describe("Helm chart", () => {
     assert.equal(deployment.spec.template.metadata.annotations["example.com/scrape"], "true");
     assert.deepEqual(ofKind(objects, "PodDisruptionBudget"), [], "no PodDisruptionBudget for one replica");
     assert.deepEqual(
-      ofKind(objects, "ClusterRole").map((r) => r.metadata.name),
-      ["opt-rfs", "opt-rfs-secret-reader"],
+      ofKind(objects, "ClusterRole")
+        .map((r) => r.metadata.name)
+        .sort(),
+      ["opt-rfs", "opt-rfs-catalog", "opt-rfs-catalog-reader", "opt-rfs-secret-reader"],
     );
     const monitor = only<{ spec: { endpoints: unknown[] } }>(objects, "ServiceMonitor");
     assert.equal(monitor.metadata.labels?.release, "prometheus");
@@ -201,15 +211,21 @@ describe("Helm chart", () => {
       "ServiceAccount",
     ])
       assert.deepEqual(ofKind(objects, kind), [], kind);
+    // Only the aggregated roles go: the catalog-reader role is bound by catalogReaders, not aggregated.
     assert.deepEqual(
-      ofKind(objects, "ClusterRole").map((r) => r.metadata.name),
-      ["rootfs-operator"],
+      ofKind(objects, "ClusterRole")
+        .map((r) => r.metadata.name)
+        .sort(),
+      ["rootfs-operator", "rootfs-operator-catalog", "rootfs-operator-catalog-reader"],
     );
-    const binding = only<{ subjects: { name: string }[] }>(objects, "ClusterRoleBinding");
-    assert.deepEqual(
-      binding.subjects.map((s) => s.name),
-      ["existing"],
-    );
+    for (const binding of ofKind<KubeObject & { subjects: { name: string }[] }>(
+      objects,
+      "ClusterRoleBinding",
+    ))
+      assert.deepEqual(
+        binding.subjects.map((s) => s.name),
+        ["existing"],
+      );
   });
 
   test("the chart's CRDs are crds/*.yaml plus the chart's labels and resource policy", async () => {

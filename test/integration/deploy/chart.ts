@@ -46,7 +46,7 @@ export const optionValues = {
   podAnnotations: { "example.com/scrape": "true" },
   builds: {
     workerImage: { repository: "registry.example/rootfs/worker", tag: "dev", pullPolicy: "Never" },
-    workerResources: { cpu: "2", memory: "4Gi" },
+    workerResources: { cpu: "2", memory: "4Gi", scratch: "6Gi" },
     kvmDevice: false,
     kvmGroupId: 36,
     installRuntime: "pod",
@@ -56,10 +56,26 @@ export const optionValues = {
     },
     storageClassName: "fast-ssd",
     defaultStorage: { pvc: { claimName: "rootfs-artifacts", subPath: "catalog" } },
+    sources: {
+      allowPlainHTTP: true,
+      allowPrivateAddresses: true,
+      allowFileURLs: false,
+      allowInsecureSkipChecksum: true,
+      maxISOSize: "16Gi",
+    },
+    sharedCatalog: [
+      { namespace: "compass-ci", pvc: { claimName: "os-images" } },
+      { namespace: "platform", s3: { bucket: "rootfs-images", endpoint: "https://s3.example" } },
+    ],
+    claimDuration: "10m",
   },
+  watchNamespaces: ["team-a", "team-b"],
   secretReaderNamespaces: ["team-a", "team-b"],
   crds: { install: true, keep: false },
-  rbac: { aggregateToDefaultRoles: false },
+  rbac: {
+    aggregateToDefaultRoles: false,
+    catalogReaders: [{ kind: "Group", name: "catalog-readers", apiGroup: "rbac.authorization.k8s.io" }],
+  },
   metrics: {
     service: { enabled: true, port: 9090, annotations: { "example.com/metrics": "yes" } },
     serviceMonitor: {

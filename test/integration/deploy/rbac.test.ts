@@ -134,17 +134,56 @@ describe("chart RBAC", () => {
       "rootfs.dev/rootfsbuilds/finalizers: update",
       "rootfs.dev/rootfsbuilds/status: update",
       "rootfs.dev/rootfsbuilds: get list watch patch",
-      "rootfs.dev/rootfsimages: get list watch create delete",
     ]);
+    const catalog = byName("ClusterRole", "rbac-rfs-catalog");
+    assert.deepEqual(grants(catalog), ["rootfs.dev/rootfsimages: get list watch create delete"]);
     const leases = byName("Role", "rbac-rfs-leases");
     assert.equal(leases.metadata.namespace, "rootfs-system");
-    assert.deepEqual(grants(leases), ["coordination.k8s.io/leases: get create update delete"]);
+    assert.deepEqual(grants(leases), ["coordination.k8s.io/leases: get list watch create update delete"]);
     const secretReader = byName("ClusterRole", "rbac-rfs-secret-reader");
     assert.deepEqual(grants(secretReader), ["core/secrets: get"]);
-    const counts = [operator, leases, secretReader].map(verbResourcePairs);
+    const counts = [operator, catalog, leases, secretReader].map(verbResourcePairs);
     console.log(
-      `# RBAC (verbs × resources): ClusterRole ${counts[0]}, leases Role ${counts[1]}, ` +
-        `Secret reader ${counts[2]} per listed namespace; ${counts.reduce((a, b) => a + (b ?? 0), 0)} in all`,
+      `# RBAC (verbs × resources): builds ClusterRole ${counts[0]}, catalog ClusterRole ${counts[1]}, ` +
+        `leases Role ${counts[2]}, Secret reader ${counts[3]} per listed namespace; ` +
+        `${counts.reduce((a, b) => a + (b ?? 0), 0)} in all`,
     );
+  });
+
+  test("watchNamespaces: the builds' rules are bound in those namespaces only; the catalog cluster-wide", async () => {
+    const { objects } = await renderChart(optionValues, { release: "rbac" });
+    const bindingsOf = (kind: string, role: string) =>
+      ofKind<Binding>(objects, kind).filter((b) => b.roleRef.name === role);
+    assert.deepEqual(bindingsOf("ClusterRoleBinding", "rbac-rfs"), []);
+    assert.deepEqual(
+      bindingsOf("RoleBinding", "rbac-rfs").map((b) => b.metadata.namespace),
+      ["team-a", "team-b"],
+    );
+    assert.equal(bindingsOf("ClusterRoleBinding", "rbac-rfs-catalog").length, 1);
+    const defaults = (await renderChart(undefined, { release: "rbac" })).objects;
+    assert.equal(
+      ofKind<Binding>(defaults, "ClusterRoleBinding").filter((b) => b.roleRef.name === "rbac-rootfs-operator")
+        .length,
+      1,
+    );
+  });
+
+  test("the catalog is never in a role a namespace binding could grant; readers get it cluster-wide", async () => {
+    const { objects } = await renderChart({ rbac: { aggregateToDefaultRoles: true, catalogReaders: [] } });
+    for (const role of ofKind<RoleObject>(objects, "ClusterRole")) {
+      const aggregated = Object.keys(role.metadata.labels ?? {}).some((l) => l.includes("aggregate-to"));
+      if (aggregated) assert.ok(!grants(role).some((g) => g.includes("rootfsimages")), role.metadata.name);
+    }
+    assert.deepEqual(
+      ofKind<Binding>(objects, "ClusterRoleBinding").filter((b) =>
+        b.roleRef.name.endsWith("-catalog-reader"),
+      ),
+      [],
+    );
+    const withReaders = (await renderChart(optionValues, { release: "rbac" })).objects;
+    const reader = ofKind<Binding>(withReaders, "ClusterRoleBinding").find(
+      (b) => b.roleRef.name === "rbac-rfs-catalog-reader",
+    );
+    assert.deepEqual(reader?.subjects, optionValues.rbac.catalogReaders);
   });
 });

@@ -83,7 +83,8 @@ export async function childOf<T extends KubeObject = KubeObject>(
   return found[0] as T;
 }
 
-export type WorkerExit = { exitCode: number; message?: string };
+/** How a worker Job's Pod ended; a failure is the init container's (the prepare Job's fetch) unless `failed: "main"`. */
+export type WorkerExit = { exitCode: number; message?: string; failed?: "init" | "main" };
 
 /**
  * Finishes a worker Job as the Job controller and kubelet would: a Pod from the Job's template (so Pod
@@ -91,7 +92,13 @@ export type WorkerExit = { exitCode: number; message?: string };
  * status. Every worker Pod must pass "restricted" but the extract Pod that writes an nfsroot tree, which
  * runs as root with a few capabilities and must pass "baseline" (the builds namespace enforces that).
  */
-export async function finishJob(env: Env, job: KubeObject, exit: WorkerExit): Promise<void> {
+export async function finishJob(
+  env: Env,
+  job: KubeObject,
+  exit: WorkerExit,
+  /** What the prepare Pod's fetch container reports; by default the digest its prepare.json pins. */
+  fetchMessage?: string,
+): Promise<void> {
   const stored = (await env.client.get(coreRefs.job, job.metadata.name, namespace)) as unknown as Job &
     KubeObject;
   const template = stored.spec.template;
@@ -143,7 +150,8 @@ export async function finishJob(env: Env, job: KubeObject, exit: WorkerExit): Pr
   });
   // An init container (the prepare Job's fetch) ends first; when it fails, it is the one that failed.
   const init = template.spec.initContainers?.[0];
-  const initFailed = init !== undefined && exit.exitCode !== 0;
+  const fetched = init && (fetchMessage ?? (await pinnedDigestReport(env, template.spec.volumes)));
+  const initFailed = init !== undefined && exit.exitCode !== 0 && exit.failed !== "main";
   const initStatuses = init
     ? [
         statusOf(
@@ -156,11 +164,7 @@ export async function finishJob(env: Env, job: KubeObject, exit: WorkerExit): Pr
                   reason: "Completed",
                   startedAt: now,
                   finishedAt: now,
-                  // What `rootfs worker fetch` writes, as the real kubelet showed it.
-                  message: JSON.stringify({
-                    sourceSHA256: "5".repeat(64),
-                    steps: [{ name: "fetch", startTime: workerTime(0), completionTime: workerTime(1) }],
-                  }),
+                  message: fetched ?? "{}",
                 },
               },
         ),
@@ -254,6 +258,23 @@ export async function finishVm(env: Env, vm: KubeObject, phase: "Succeeded" | "F
 
 type SecretVolume = { name: string; secret?: { secretName: string } };
 
+/** What a worker that verified its download reports: the digest its prepare.json pinned. */
+async function pinnedDigestReport(env: Env, volumes: SecretVolume[] | undefined): Promise<string> {
+  const secretName = volumes?.find((v) => v.name === "config")?.secret?.secretName ?? "";
+  const secret = await env.client.get<KubeObject & { data?: Record<string, string> }>(
+    coreRefs.secret,
+    secretName,
+    namespace,
+  );
+  const prepare = JSON.parse(Buffer.from(secret?.data?.["prepare.json"] ?? "", "base64").toString()) as {
+    source: { iso: { checksum?: string } };
+  };
+  const sourceSHA256 = prepare.source.iso.checksum?.replace(/^sha256:/, "");
+  // What `rootfs worker fetch` writes, as the real kubelet showed it: the digest and the step's times.
+  const steps = [{ name: "fetch", startTime: workerTime(0), completionTime: workerTime(1) }];
+  return JSON.stringify({ ...(sourceSHA256 && { sourceSHA256 }), steps });
+}
+
 /** The kubelet (and virt-launcher) would not start a Pod whose Secret volume is missing. */
 async function assertSecretsExist(env: Env, volumes: SecretVolume[] | undefined, what: string) {
   for (const name of (volumes ?? []).flatMap((v) => (v.secret ? [v.secret.secretName] : []))) {
@@ -319,6 +340,8 @@ export interface ClusterScript {
   prepare: WorkerExit;
   /** How the pod runtime's install Jobs end. */
   installJob: WorkerExit;
+  /** The prepare Pod's fetch result; by default the digest its configuration pins. */
+  fetchMessage?: string;
   extract: WorkerExit;
   install: "Succeeded" | "Failed";
   /** How long each child runs before it finishes (default: it finishes at once). */
@@ -382,7 +405,9 @@ export async function playCluster(env: Env, script: Partial<ClusterScript> = {})
             ? extract
             : undefined;
     if (exit && !deleted && jobOutcome(job).phase === "running")
-      play(children.prepare, job, () => finishJob(env, job, exit));
+      play(children.prepare, job, () =>
+        finishJob(env, job, exit, step === "prepare" ? script.fetchMessage : undefined),
+      );
   });
   vms.onChange((vm, _key, deleted) => {
     if (!deleted) play(children.install, vm, () => finishVm(env, vm, install));

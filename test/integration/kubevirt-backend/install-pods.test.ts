@@ -70,9 +70,11 @@ describe("kubevirt backend with install Pods (installRuntime pod) on a real apis
     build = await buildUntil(env, "pods", phaseIs("Installing"));
     assert.match(build.status?.progress?.message ?? "", /Installing in a Pod of Job pods-install-\w+/);
     await finishJob(env, install, installSucceeded);
-    await finishJob(env, await childOf(env, build, "extract"), extractSucceeded);
-    const all = await allChildrenOf(env, build);
-    assert.deepEqual(countsOf(all), oneOfEach("pod"));
+    const extract = await childOf(env, build, "extract");
+    await buildUntil(env, "pods", phaseIs("Extracting"));
+    // Before the extract ends (then the temporaries go): one of each, an install Job where a VM would be.
+    assert.deepEqual(countsOf(await allChildrenOf(env, build)), oneOfEach("pod"));
+    await finishJob(env, extract, extractSucceeded);
     const done = await buildUntil(env, "pods", phaseIs("Succeeded"));
     assert.equal(succeededCondition(done)?.reason, "Built");
     assert.deepEqual(

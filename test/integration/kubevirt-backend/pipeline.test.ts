@@ -144,10 +144,11 @@ describe("kubevirt backend: one build, step by step, on a real apiserver", () =>
   test("a storage PVC that does not exist yet: the build waits, making nothing, and goes on once it does", async () => {
     const storage = { pvc: { claimName: "arrives-later", subPath: "" } };
     const build = await applyBuild(env, uniqueBuild("waits", set("spec.storage", storage)));
+    // It waits before claiming its build key, so identical builds elsewhere are not held up by it.
     const waiting = await buildUntil(env, "waits", (b) =>
-      /Waiting for PersistentVolumeClaim builds\/arrives-later/.test(b.status?.progress?.message ?? ""),
+      /Waiting for PersistentVolumeClaim builds\/arrives-later/.test(succeededCondition(b)?.message ?? ""),
     );
-    assert.equal(waiting.status?.phase, "Fetching");
+    assert.equal(waiting.status?.phase, "Pending");
     const made = Object.entries(countsOf(await allChildrenOf(env, build))).filter(([, n]) => n > 0);
     assert.deepEqual(made, [], "nothing is made while there is nowhere to publish");
 

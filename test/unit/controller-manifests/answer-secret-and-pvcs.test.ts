@@ -1,3 +1,4 @@
+import { sourcePolicyOf } from "../../../src/controller/config.js";
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { TerminalError } from "../../../src/runtime/reconcile.js";
@@ -78,16 +79,52 @@ describe("prepare Secret", () => {
     const secretOf = (ctx: BuildContext) => prepareSecret(ctx, created(isoPvc(ctx, 2 ** 30)));
     assert.deepEqual(secretOf(one), secretOf(two));
     assert.deepEqual(JSON.parse(decode(secretOf(one).data["prepare.json"])), {
-      source: JSON.parse(JSON.stringify(one.build.spec.source)) as unknown,
+      source: { iso: { url: one.sourceURL, checksum: one.pinnedChecksum } },
       os: one.build.spec.os,
       isoKey: one.isoKey,
       sourceSHA256: one.sourceSHA256,
+      policy: sourcePolicyOf(one.config),
     });
+  });
+
+  test("prepare.json pins the digest resolved when the build started, never the checksum file", async () => {
+    const build = buildNamed(
+      "pinned",
+      set("spec.source.iso", {
+        url: "https://repo.example/os.iso",
+        checksumURL: "https://repo.example/SUMS",
+      }),
+    );
+    const ctx = await contextFor(build);
+    const config = JSON.parse(
+      decode(prepareSecret(ctx, created(isoPvc(ctx, 2 ** 30))).data["prepare.json"]),
+    ) as {
+      source: { iso: Record<string, unknown> };
+    };
+    assert.deepEqual(config.source.iso, { url: ctx.sourceURL, checksum: ctx.pinnedChecksum });
+  });
+
+  test("a source the operator lets through unverified goes to the worker as such", async () => {
+    const ctx = { ...(await contextFor(buildNamed("unpinned"))), pinnedChecksum: undefined };
+    const config = JSON.parse(
+      decode(prepareSecret(ctx, created(isoPvc(ctx, 2 ** 30))).data["prepare.json"]),
+    ) as {
+      source: { iso: Record<string, unknown> };
+    };
+    assert.deepEqual(config.source.iso, { url: ctx.sourceURL, insecureSkipChecksum: true });
   });
 
   test("a Secret cannot depend on a PVC the apiserver has not given a uid", async () => {
     const ctx = await contextFor(buildNamed("no-uid"));
-    assert.throws(() => answerSecret(ctx, targetDiskPvc(ctx)), /lacks apiVersion, kind or uid/);
+    assert.throws(() => answerSecret(ctx, targetDiskPvc(ctx)), /has no uid; read it from the apiserver/);
+  });
+
+  test("Secret names carry their PVC's uid, so nobody can create one ahead of the build", async () => {
+    const ctx = await contextFor(buildNamed("named"));
+    const one = answerSecret(ctx, created(targetDiskPvc(ctx)));
+    const disk = targetDiskPvc(ctx);
+    const other = answerSecret(ctx, { ...disk, metadata: { ...disk.metadata, uid: "9e1f-another-uid" } });
+    assert.notEqual(one.metadata.name, other.metadata.name);
   });
 });
 

@@ -85,15 +85,17 @@ export const withRootPassword: Modifier = set("spec.install.rootPassword", {
 export function buildNamed(name: string, ...modifiers: Modifier[]): RootfsBuild {
   const hex = sha256(`uid ${name}`);
   const uid = `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
-  return parseRootfsBuild(
+  const build = parseRootfsBuild(
     rootfsBuild(
-      name,
+      "placeholder",
       inNamespace(namespace),
       set("metadata.uid", uid),
       withStorage({ pvc: pvcStorage }),
       ...modifiers,
     ),
   );
+  // Builds made before the CRD limited names to 63 characters may have longer ones: the builders cope.
+  return { ...build, metadata: { ...build.metadata, name } };
 }
 
 export function operatorConfig(input: Record<string, unknown> = {}): OperatorConfig {
@@ -109,6 +111,8 @@ export async function contextFor(
     key: opts.key ?? buildKey,
     isoKey: opts.isoKey ?? isoKey,
     sourceSHA256: "f".repeat(64),
+    sourceURL: "https://repo.example/os.iso",
+    pinnedChecksum: `sha256:${"f".repeat(64)}`,
     plan: await planAnswerFile(build.spec, stubRefs),
     config: opts.config ?? operatorConfig({ storageClassName: "fast-local" }),
     installRuntime: opts.installRuntime ?? "kubevirt",

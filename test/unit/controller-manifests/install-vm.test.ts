@@ -1,12 +1,19 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { allChildNames, installVm } from "../../../src/controller/manifests/index.js";
+import {
+  allChildNames,
+  installVm as installVmFor,
+  type BuildContext,
+} from "../../../src/controller/manifests/index.js";
+import { allNames, createdDisk } from "./all-children.js";
 import { buildNamed, contextFor, distroCases, operatorConfig, set } from "./fixtures.js";
 
 const expectedByArch = {
   x86_64: { cdromBus: "sata", bootloader: { bios: {} }, architecture: "amd64" },
   aarch64: { cdromBus: "scsi", bootloader: { efi: { secureBoot: false } }, architecture: "arm64" },
 } as const;
+
+const installVm = (ctx: BuildContext) => installVmFor(ctx, createdDisk(ctx));
 
 describe("install VirtualMachine", () => {
   for (const distro of distroCases) {
@@ -55,7 +62,7 @@ describe("install VirtualMachine", () => {
           });
           assert.deepEqual(answerVolume, {
             name: "answers",
-            secret: { secretName: allChildNames(ctx).answerSecret, volumeLabel: distro.sideVolume },
+            secret: { secretName: allNames(ctx).answerSecret, volumeLabel: distro.sideVolume },
           });
         },
       );
@@ -82,6 +89,16 @@ describe("install VirtualMachine", () => {
       });
     });
   }
+
+  test("with spec.install.network, the pod network and the label a NetworkPolicy selects", async () => {
+    const build = buildNamed("net", set("spec.install.network", { mirror: "http://10.1.2.3/debian" }));
+    const vm = installVm(await contextFor(build));
+    const spec = vm.spec.template.spec;
+    assert.deepEqual(spec?.networks, [{ name: "mirror", pod: {} }]);
+    assert.deepEqual(spec?.domain.devices.interfaces, [{ name: "mirror", masquerade: {} }]);
+    assert.equal(vm.spec.template.metadata?.labels?.["rootfs.dev/install-network"], "mirror");
+    assert.equal(vm.metadata.labels?.["rootfs.dev/install-network"], undefined, "only the VMI's Pod");
+  });
 
   test("CPU and memory come from spec.install.vm", async () => {
     const build = buildNamed("sized", set("spec.install.vm", { cpu: 6, memory: "12Gi" }));

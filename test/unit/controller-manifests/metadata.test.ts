@@ -99,9 +99,16 @@ describe("owner references and labels", () => {
         assert.match(value, labelValue, `${child} ${label}`);
       }
     }
-    assert.equal(
-      children.installVm.metadata.labels["rootfs.dev/build"],
-      name.slice(0, 63).replace(/\.$/, ""),
-    );
+    const label = children.installVm.metadata.labels["rootfs.dev/build"] ?? "";
+    assert.match(label, /^a-very-long-build-name\.a-very-long-build-name\.a-very-[0-9a-f]{10}$/);
+  });
+
+  test("two long build names that begin alike get different build labels", async () => {
+    const start = "x".repeat(70);
+    const labelOf = async (name: string) =>
+      allChildren(await contextFor(buildNamed(name))).installVm.metadata.labels["rootfs.dev/build"];
+    const [one, two] = [await labelOf(`${start}-one`), await labelOf(`${start}-two`)];
+    assert.notEqual(one, two);
+    assert.equal(await labelOf(`${start}-one`), one, "the same name always gives the same label");
   });
 });

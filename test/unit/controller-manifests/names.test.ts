@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { allChildNames } from "../../../src/controller/manifests/index.js";
-import { allChildren } from "./all-children.js";
+import { allChildren, allNames, pvcUids } from "./all-children.js";
 import { buildNamed, contextFor, distroCases, sha256 } from "./fixtures.js";
 
 const dnsLabel = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
@@ -21,20 +21,20 @@ describe("child names", () => {
     for (const distro of distroCases) {
       test(`${distro.id}, ${id}: DNS labels of at most 63 characters, the same every time`, async () => {
         const ctx = await contextFor(buildNamed(name, distro.modifier));
-        const names = allChildNames(ctx);
-        for (const [child, childName] of Object.entries(names) as [string, string][]) {
+        const names = allNames(ctx);
+        for (const [child, childName] of Object.entries(names)) {
           assert.ok(childName.length <= 63, `${child}: ${childName} has ${childName.length} characters`);
           assert.match(childName, dnsLabel, child);
         }
-        const again = allChildNames(await contextFor(buildNamed(name, distro.modifier)));
+        const again = allNames(await contextFor(buildNamed(name, distro.modifier)));
         assert.deepEqual(again, names);
       });
     }
   }
 
-  test("every built object carries the name allChildNames() gives it", async () => {
+  test("every built object carries the name allChildNames() (or the Secrets' names) gives it", async () => {
     const ctx = await contextFor(buildNamed("named"));
-    const names = allChildNames(ctx);
+    const names = allNames(ctx);
     for (const [child, object] of Object.entries(allChildren(ctx))) {
       assert.equal(object.metadata.name, names[child as keyof typeof names], child);
     }
@@ -43,15 +43,16 @@ describe("child names", () => {
   test("build-owned names are distinct per step and follow <build>-<step>-<key8>", async () => {
     const ctx = await contextFor(buildNamed("b1"));
     const key8 = ctx.key.slice(0, 8);
-    assert.deepEqual(allChildNames(ctx), {
-      answerSecret: `b1-answer-${key8}`,
+    const uid8 = (uid: string) => uid.replace(/[^a-z0-9]/g, "").slice(0, 8);
+    assert.deepEqual(allNames(ctx), {
+      answerSecret: `b1-answer-${uid8(pvcUids.targetDiskPvc)}`,
       targetDiskPvc: `b1-disk-${key8}`,
       installVm: `b1-install-${key8}`,
       installJob: `b1-install-${key8}`,
       extractJob: `b1-extract-${key8}`,
       isoPvc: `rootfs-iso-${ctx.isoKey.slice(0, 12)}`,
       prepareJob: `rootfs-iso-${ctx.isoKey.slice(0, 12)}`,
-      prepareSecret: `rootfs-iso-${ctx.isoKey.slice(0, 12)}`,
+      prepareSecret: `rootfs-iso-${ctx.isoKey.slice(0, 12)}-${uid8(pvcUids.isoPvc)}`,
     });
   });
 
@@ -59,7 +60,7 @@ describe("child names", () => {
     const build = buildNamed("rekeyed");
     const before = allChildNames(await contextFor(build));
     const after = allChildNames(await contextFor(build, { key: sha256("another key") }));
-    for (const child of ["answerSecret", "targetDiskPvc", "installVm", "extractJob"] as const) {
+    for (const child of ["targetDiskPvc", "installVm", "extractJob"] as const) {
       assert.notEqual(after[child], before[child], child);
     }
     assert.equal(after.isoPvc, before.isoPvc);
@@ -72,6 +73,6 @@ describe("child names", () => {
     assert.equal(one.isoPvc, two.isoPvc);
     assert.equal(one.prepareJob, two.prepareJob);
     assert.notEqual(one.installVm, two.installVm);
-    assert.notEqual(one.answerSecret, two.answerSecret);
+    assert.notEqual(one.targetDiskPvc, two.targetDiskPvc);
   });
 });

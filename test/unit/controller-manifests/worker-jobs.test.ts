@@ -2,13 +2,11 @@ import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import {
   allChildNames,
-  extractJob,
   installJob,
-  prepareJob,
-  resolveStorage,
   type BuildContext,
   type Job,
 } from "../../../src/controller/manifests/index.js";
+import { allNames, createdDisk, extractJobFor, prepareJobFor } from "./all-children.js";
 import {
   buildNamed,
   contextFor,
@@ -20,8 +18,7 @@ import {
   withStorage,
 } from "./fixtures.js";
 
-const extractFor = (ctx: BuildContext): Job =>
-  extractJob(ctx, { storage: resolveStorage(ctx.build, ctx.config) });
+const extractFor = extractJobFor;
 /** The extract Job of a build without an nfsroot tree, which runs like the prepare Job. */
 const cgzExtractFor = (ctx: BuildContext): Job =>
   extractFor({
@@ -43,11 +40,12 @@ const envOf = (job: Job) => Object.fromEntries(containerOf(job).env.map((e) => [
 
 describe("worker Jobs", () => {
   for (const { id, make, secret, config } of [
-    { id: "prepare", make: prepareJob, secret: "prepareSecret", config: "prepare.json" },
+    { id: "prepare", make: prepareJobFor, secret: "prepareSecret", config: "prepare.json" },
     { id: "extract", make: cgzExtractFor, secret: "answerSecret", config: "build.json" },
     {
       id: "install (installRuntime pod)",
-      make: (ctx: BuildContext) => installJob({ ...ctx, installRuntime: "pod" }),
+      make: (ctx: BuildContext) =>
+        installJob({ ...ctx, installRuntime: "pod" }, { targetDiskPvc: createdDisk(ctx) }),
       secret: "answerSecret",
       config: "build.json",
     },
@@ -69,7 +67,10 @@ describe("worker Jobs", () => {
         capabilities: { drop: ["ALL"] },
       });
       assert.deepEqual(mountAt(job, "/tmp"), { name: "tmp", mountPath: "/tmp" });
-      assert.deepEqual(volumeNamed(job, "tmp"), { name: "tmp", emptyDir: {} });
+      assert.match(
+        (volumeNamed(job, "tmp") as { emptyDir: { sizeLimit: string } }).emptyDir.sizeLimit,
+        /^\d+Gi$/,
+      );
       assert.deepEqual(envOf(job)["HOME"], { name: "HOME", value: "/tmp" });
     });
 
@@ -79,7 +80,7 @@ describe("worker Jobs", () => {
       assert.deepEqual(mountAt(job, "/config"), { name: "config", mountPath: "/config", readOnly: true });
       assert.deepEqual(volumeNamed(job, "config"), {
         name: "config",
-        secret: { secretName: allChildNames(ctx)[secret as "prepareSecret" | "answerSecret"] },
+        secret: { secretName: allNames(ctx)[secret as "prepareSecret" | "answerSecret"] },
       });
       assert.equal(containerOf(job).command[4], `/config/${config}`);
       for (const init of podOf(job).initContainers ?? []) assert.equal(init.command[4], `/config/${config}`);
@@ -103,7 +104,7 @@ describe("worker Jobs", () => {
 
   test("prepare: remasters into the ISO PVC, retries twice, bounded by spec.install.timeout", async () => {
     const ctx = await contextFor(buildNamed("prep", set("spec.install.timeout", "1h30m")));
-    const job = prepareJob(ctx);
+    const job = prepareJobFor(ctx);
     const [fetch] = podOf(job).initContainers ?? [];
     assert.equal(fetch?.name, "fetch");
     assert.deepEqual(fetch?.command, [
@@ -184,10 +185,11 @@ describe("worker Jobs", () => {
     test(`extract: kvmDevice ${kvmDevice} ${kvmDevice ? "requests" : "does not request"} /dev/kvm`, async () => {
       const config = operatorConfig({ kvmDevice, workerResources: { cpu: "2", memory: "3Gi" } });
       const { resources } = containerOf(extractFor(await contextFor(buildNamed("kvm"), { config })));
-      assert.deepEqual(resources.requests, { cpu: "2", memory: "3Gi" });
+      const compute = { cpu: "2", memory: "3Gi", "ephemeral-storage": "4Gi" };
+      assert.deepEqual(resources.requests, compute);
       assert.deepEqual(
         resources.limits,
-        kvmDevice ? { cpu: "2", memory: "3Gi", "devices.kubevirt.io/kvm": "1" } : { cpu: "2", memory: "3Gi" },
+        kvmDevice ? { ...compute, "devices.kubevirt.io/kvm": "1" } : compute,
       );
     });
   }
@@ -207,7 +209,9 @@ describe("worker Jobs", () => {
         });
       } else {
         assert.deepEqual(mountAt(job, "/output"), { name: "output", mountPath: "/output" });
-        assert.deepEqual(volumeNamed(job, "output"), { name: "output", emptyDir: {} });
+        // Staging for the upload: at most the installed disk's size, counted in the Pod's ephemeral storage.
+        assert.deepEqual(volumeNamed(job, "output"), { name: "output", emptyDir: { sizeLimit: "20Gi" } });
+        assert.equal(containerOf(job).resources.limits["ephemeral-storage"], "24Gi");
       }
       // Scratch /output: the worker must publish only what reached S3.
       assert.equal(containerOf(job).command.includes("--output-ephemeral"), !storage.pvc);
@@ -242,6 +246,19 @@ describe("worker Jobs", () => {
     const job = extractFor(await contextFor(buildNamed("aws", withStorage({ s3 }))));
     assert.equal(envOf(job)["ROOTFS_S3_ENDPOINT"], undefined);
     assert.deepEqual(envOf(job)["ROOTFS_S3_PREFIX"], { name: "ROOTFS_S3_PREFIX", value: "" });
+  });
+
+  test("every worker Pod's scratch space is bounded: /tmp's sizeLimit and ephemeral storage", async () => {
+    const config = operatorConfig({ workerResources: { scratch: "3Gi" } });
+    const ctx = await contextFor(buildNamed("bounded"), { config });
+    const extract = extractFor(ctx);
+    assert.deepEqual(volumeNamed(extract, "tmp"), { name: "tmp", emptyDir: { sizeLimit: "3Gi" } });
+    assert.equal(containerOf(extract).resources.requests["ephemeral-storage"], "3Gi");
+    // The prepare Pod downloads the whole ISO into /tmp: the ISO PVC's size on top of the scratch space.
+    const prepare = prepareJobFor(ctx);
+    assert.deepEqual(volumeNamed(prepare, "tmp"), { name: "tmp", emptyDir: { sizeLimit: "8Gi" } });
+    for (const c of [...(podOf(prepare).initContainers ?? []), ...podOf(prepare).containers])
+      assert.equal(c.resources.limits["ephemeral-storage"], "8Gi", c.name);
   });
 
   test("an empty subPath mounts the whole storage PVC", async () => {

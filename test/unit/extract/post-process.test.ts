@@ -88,3 +88,32 @@ test("machine-id becomes empty and the shadow rewrite uses the requested hash", 
   });
   assert.equal(withHash.kind === "content" && withHash.rewrite("root:*:1::::::\n"), "root:$6$s$h:1::::::\n");
 });
+
+// Debian 12's /lib/systemd/system/ssh.service, as openssh-server 1:9.2p1-2 ships it.
+const debianSshUnit = `[Unit]
+Description=OpenBSD Secure Shell server
+Documentation=man:sshd(8) man:sshd_config(5)
+After=network.target auditd.service
+ConditionPathExists=!/etc/ssh/sshd_not_to_be_run
+
+[Service]
+EnvironmentFile=-/etc/default/ssh
+ExecStartPre=/usr/sbin/sshd -t
+ExecStart=/usr/sbin/sshd -D $SSHD_OPTS
+`;
+
+test("with host keys removed, Debian's and Ubuntu's ssh units make new ones before sshd checks its config", () => {
+  for (const path of ["usr/lib/systemd/system/ssh.service", "lib/systemd/system/ssh@.service"]) {
+    const rewrite = rewriteFor(tarEntry(path), all);
+    assert.equal(rewrite.kind, "content", path);
+    const unit = rewrite.kind === "content" ? rewrite.rewrite(debianSshUnit) : "";
+    const lines = unit.split("\n");
+    const keygen = lines.indexOf("ExecStartPre=/usr/bin/ssh-keygen -A");
+    assert.ok(keygen > lines.indexOf("[Service]"), unit);
+    assert.ok(keygen < lines.indexOf("ExecStartPre=/usr/sbin/sshd -t"), unit);
+    assert.equal(rewrite.kind === "content" && rewrite.rewrite(unit), unit, "applied twice, it adds nothing");
+  }
+  assert.equal(rewriteFor(tarEntry("usr/lib/systemd/system/ssh.service"), none).kind, "keep");
+  // The RHEL family's sshd.service runs sshd-keygen@ by itself.
+  assert.equal(rewriteFor(tarEntry("usr/lib/systemd/system/sshd.service"), all).kind, "keep");
+});

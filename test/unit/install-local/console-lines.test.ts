@@ -30,6 +30,20 @@ describe("ConsoleLineSplitter", () => {
     assert.deepEqual(splitter.push(chunk), ["OK Started", "Please make a selection"]);
   });
 
+  test("reads a dialog drawn row by row with cursor moves, without its line-drawing frame", () => {
+    const splitter = new ConsoleLineSplitter();
+    // As debian-installer's newt draws on a serial console: ESC(0 … ESC(B draws the frame, CUP moves rows,
+    // and the line-drawing set stays selected across a row move.
+    const chunk =
+      "\x1b[5;4H\x1b(0lqqu\x1b(B [!!] Configure the network \x1b(0tqqk\x1b[6;4Hx\x1b(B Name server addresses:" +
+      " \x1b(0x\x1b(B\x1b[7;4H\x0eqqq\x0f <Continue>\r\n";
+    assert.deepEqual(splitter.push(chunk), [
+      " [!!] Configure the network",
+      " Name server addresses:",
+      " <Continue>",
+    ]);
+  });
+
   test("reassembles UTF-8 characters split between chunks", () => {
     const splitter = new ConsoleLineSplitter();
     const bytes = Buffer.from("Installation terminée ✓\n");

@@ -6,8 +6,8 @@ import type { InstallMonitor } from "../../../src/steps/install-local/types.js";
 const monitor: InstallMonitor = {
   successMarker: "ROOTFS-INSTALL-FINISHED",
   failureSignatures: [
-    { pattern: "^(?!.*IGNORED).*Traceback \\(", description: "anaconda crashed with a Python traceback" },
-    { pattern: "Kernel panic - not syncing", description: "the installer's kernel panicked" },
+    { pattern: "^(?!.*IGNORED).*Traceback \\(", reason: "anaconda crashed with a Python traceback" },
+    { pattern: "Kernel panic - not syncing", reason: "the installer's kernel panicked" },
   ],
   progressPatterns: [
     { pattern: "Configuring storage", percent: 2 },
@@ -41,14 +41,14 @@ describe("InstallConsoleWatcher", () => {
     for (let i = 1; i <= 15; i++) watcher.accept(`line ${i}`);
     assert.deepEqual(watcher.accept("Traceback (most recent call last):"), {
       kind: "failure",
-      description: "anaconda crashed with a Python traceback",
+      reason: "anaconda crashed with a Python traceback",
     });
     assert.equal(watcher.failureContextComplete, false);
     watcher.accept('  File "x.py", line 1');
     watcher.accept("Kernel panic - not syncing: later");
     watcher.accept("ValueError: boom");
     const failure = watcher.failure;
-    assert.equal(failure?.description, "anaconda crashed with a Python traceback");
+    assert.equal(failure?.reason, "anaconda crashed with a Python traceback");
     assert.deepEqual(failure?.excerpt, [
       ...Array.from({ length: 10 }, (_, i) => `line ${i + 6}`),
       "Traceback (most recent call last):",
@@ -84,7 +84,7 @@ describe("InstallConsoleWatcher", () => {
     assert.throws(
       () =>
         new InstallConsoleWatcher({
-          failureSignatures: [{ pattern: "Traceback (", description: "x" }],
+          failureSignatures: [{ pattern: "Traceback (", reason: "x" }],
           progressPatterns: [],
         }),
       /^Error: Invalid console pattern "Traceback \(": .*; fix the installer profile$/,

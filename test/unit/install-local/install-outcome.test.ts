@@ -46,14 +46,14 @@ describe("installError", () => {
       ...poweredOff,
       vm: { ...poweredOff.vm, exit: killed, stoppedBy: "caller", shutdownReason: undefined },
       failure: {
-        description: "anaconda crashed",
+        reason: "anaconda crashed",
         excerpt: ["Traceback (most recent call last):", "ValueError"],
       },
     });
     assert.equal(error.reason, "InstallFailed");
     assert.equal(
       error.message,
-      "Installer failed: anaconda crashed; matching console lines:\nTraceback (most recent call last):\nValueError\n" +
+      "Installer failed: anaconda crashed; the console showed:\nTraceback (most recent call last):\nValueError\n" +
         "Full console log: /builds/b/console.log",
     );
   });

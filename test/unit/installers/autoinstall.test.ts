@@ -112,6 +112,18 @@ describe("autoinstall content", () => {
     ]);
   });
 
+  it("installs offline from the ISO's pool by default, and from the one mirror when asked", () => {
+    assert.deepEqual(at("ubuntu 24.04 x86_64 defaults").autoinstall.apt, {
+      geoip: false,
+      fallback: "offline-install",
+    });
+    assert.deepEqual(at("ubuntu 24.04 x86_64 from a mirror").autoinstall.apt, {
+      geoip: false,
+      fallback: "abort",
+      primary: [{ arches: ["default"], uri: "http://192.0.2.10:8080/mirror/os" }],
+    });
+  });
+
   it("sets the root hash at install time", () => {
     const late = at("ubuntu 24.04 aarch64 with root password").autoinstall["late-commands"] as string[][];
     assert.equal(late[0]?.[5], "--password");

@@ -40,6 +40,17 @@ describe("bootArgsFor", () => {
     ]);
   });
 
+  it("names no preseed file for a preseed in the initrd, which debian-installer reads by itself", () => {
+    const profile = profileFor("debian", "12", "x86_64");
+    const medium = { mountedByInstaller: false };
+    assert.deepEqual(answerVolumeFor(profile, medium), { kind: "initrd" });
+    const args = bootArgsFor(profile, "x86_64", labels, answerVolumeFor(profile, medium));
+    assert.deepEqual(args.add, ["auto=true", "priority=critical", "console=ttyS0,115200"]);
+    assert.ok(args.remove.includes("preseed/file"), "a preseed/file= already on the entry goes");
+    // Kickstart and autoinstall find their side volume by label on any medium.
+    assert.equal(answerVolumeFor(profileFor("rocky", "9", "x86_64"), medium).kind, "side-volume");
+  });
+
   it("only says autoinstall to Ubuntu: cloud-init finds the cidata volume by label", () => {
     const args = bootArgsFor(profileFor("ubuntu", "24.04", "aarch64"), "aarch64", labels);
     assert.deepEqual(args.add, ["autoinstall", "console=ttyAMA0,115200"]);

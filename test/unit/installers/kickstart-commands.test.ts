@@ -3,13 +3,13 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { kickstartCommands } from "../../../src/installers/kickstart-commands.generated.js";
-import { validatorsDir } from "./repo-paths.js";
+import { validatorPython, validatorsDir } from "./repo-paths.js";
 
 describe("kickstart command table", () => {
   it("matches the pinned pykickstart (regenerate with test/validators/kickstart_commands.py --typescript)", () => {
     const versions = Object.keys(kickstartCommands);
     const run = spawnSync(
-      process.env.PYTHON ?? "python3",
+      validatorPython(),
       [path.join(validatorsDir, "kickstart_commands.py"), ...versions],
       {
         encoding: "utf8",

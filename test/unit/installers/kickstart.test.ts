@@ -126,6 +126,14 @@ describe("kickstart content", () => {
     assert.match(ks, /^part \/ --fstype=ext4 /m);
   });
 
+  it("installs from the ISO by default, and from the one mirror over DHCP when asked", () => {
+    assert.match(at("rocky 9 x86_64 defaults"), /^cdrom$/m);
+    const ks = at("rocky 9 x86_64 from a mirror");
+    assert.doesNotMatch(ks, /^cdrom$/m);
+    assert.match(ks, /^url --url=http:\/\/192\.0\.2\.10:8080\/mirror\/os$/m);
+    assert.match(ks, /^network --bootproto=dhcp --device=link --activate$/m);
+  });
+
   it("uses reqpart on x86_64 and an EFI system partition on aarch64, with the arch's serial console", () => {
     assert.match(at("fedora 42 x86_64 defaults"), /^reqpart$/m);
     assert.match(at("fedora 42 x86_64 defaults"), /--append="console=ttyS0,115200"/);

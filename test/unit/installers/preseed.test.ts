@@ -11,6 +11,7 @@ import { arches, debianReleases } from "./release-matrix.js";
 import {
   answerFileRequest,
   withFragment,
+  withMirror,
   withPackages,
   withRootFs,
   withSelinux,
@@ -74,6 +75,48 @@ describe("preseed content", () => {
       /late_command string \( in-target usermod --lock root \) && \( in-target systemctl enable ssh;.*echo done \) && printf/,
     );
   });
+});
+
+describe("preseed install source", () => {
+  it("offline by default: no network, no mirror, no update services, no further discs", () => {
+    const text = preseed("12", "x86_64");
+    assert.match(text, /^d-i netcfg\/enable boolean false$/m);
+    assert.match(text, /^d-i apt-setup\/use_mirror boolean false$/m);
+    assert.match(text, /^apt-mirror-setup apt-setup\/no_mirror boolean true$/m);
+    assert.match(text, /^d-i apt-setup\/services-select multiselect$/m);
+    assert.match(text, /^d-i apt-setup\/cdrom\/set-first boolean false$/m);
+    assert.doesNotMatch(text, /mirror\/http|netcfg\/choose_interface|allow_unauthenticated/);
+  });
+
+  it("from a mirror: DHCP, the mirror split into its questions, name servers answered", () => {
+    const text = preseed("12", "x86_64", withMirror("http://10.0.2.100:8080/debian/", true));
+    assert.match(text, /^d-i netcfg\/choose_interface select auto$/m);
+    assert.match(text, /^d-i netcfg\/get_nameservers string$/m);
+    assert.match(text, /^d-i apt-setup\/use_mirror boolean true$/m);
+    assert.match(text, /^d-i mirror\/protocol select http$/m);
+    assert.match(text, /^d-i mirror\/http\/hostname string 10\.0\.2\.100:8080$/m);
+    assert.match(text, /^d-i mirror\/http\/directory string \/debian$/m);
+    assert.match(text, /^d-i debian-installer\/allow_unauthenticated boolean true$/m);
+    assert.doesNotMatch(text, /netcfg\/enable/);
+    assert.doesNotMatch(preseed("12", "x86_64", withMirror("https://m.example/debian")), /allow_unauth/);
+    assert.match(
+      preseed("12", "x86_64", withMirror("https://m.example/debian")),
+      /^d-i mirror\/https\/hostname string m\.example$/m,
+    );
+  });
+
+  it("copies debian-installer's syslog errors to the console, detached from debconf's pipes", () => {
+    const text = preseed("12", "x86_64");
+    const early = /^d-i preseed\/early_command string (.*)$/m.exec(text)?.[1] ?? "";
+    assert.match(early, /^\(tail -f \/var\/log\/syslog \| grep -iE 'error\|fail' >\/dev\/console\)/);
+    assert.match(early, / 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &$/);
+  });
+
+  it("rejects a mirror URL that could break out of its line", () =>
+    assert.throws(
+      () => preseed("12", "x86_64", withMirror("http://m.example/debian\nd-i foo string bar")),
+      /must be a plain http:\/\/ or https:\/\/ URL/,
+    ));
 });
 
 describe("user preseed input is checked", () => {

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { Ajv, type ErrorObject } from "ajv";
-import { subiquitySchemaPath, validatorsDir } from "./repo-paths.js";
+import { subiquitySchemaPath, validatorPython, validatorsDir } from "./repo-paths.js";
 
 // The real parsers the installers use, run from the tests: pykickstart, debconf-set-selections, subiquity's
 // JSON schema and cloud-init's schema. test/validators/install.sh installs them.
@@ -38,7 +38,7 @@ export interface KickstartToValidate {
 /** Validates with pykickstart as `ksvalidator -v <version>` would, all in one Python process. */
 export function validateKickstarts(items: KickstartToValidate[]): Map<string, Verdict> {
   const script = path.join(validatorsDir, "ksvalidate_many.py");
-  const results = runJson<({ id: string } & Verdict)[]>(process.env.PYTHON ?? "python3", [script], items);
+  const results = runJson<({ id: string } & Verdict)[]>(validatorPython(), [script], items);
   return new Map(results.map((r) => [r.id, { ok: r.ok, messages: r.messages }]));
 }
 

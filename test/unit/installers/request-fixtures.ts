@@ -63,3 +63,9 @@ export const withSelinux =
   (r) => {
     r.selinux = mode;
   };
+
+export const withMirror =
+  (url: string, insecureSkipSignature = false): RequestModifier =>
+  (r) => {
+    r.mirror = { url, insecureSkipSignature };
+  };

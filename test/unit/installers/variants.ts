@@ -1,7 +1,13 @@
-import { withFragment, withPackages, withRootHash, type RequestModifier } from "./request-fixtures.js";
+import {
+  withFragment,
+  withMirror,
+  withPackages,
+  withRootHash,
+  type RequestModifier,
+} from "./request-fixtures.js";
 
-// The four request shapes every release is rendered in: defaults, extra packages, a user fragment, and a
-// root password hash.
+// The request shapes every release is rendered in: defaults (offline), extra packages, a user fragment, a
+// root password hash, and a network install from a mirror.
 
 export interface Variant {
   name: string;
@@ -14,6 +20,7 @@ export function variants(fragment: string, packages: string[]): Variant[] {
     { name: "with packages", modifiers: [withPackages(...packages)] },
     { name: "with user fragment", modifiers: [withFragment(fragment)] },
     { name: "with root password", modifiers: [withRootHash()] },
+    { name: "from a mirror", modifiers: [withMirror("http://192.0.2.10:8080/mirror/os")] },
   ];
 }
 

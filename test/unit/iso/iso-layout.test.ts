@@ -74,7 +74,7 @@ test("no boot configuration at all names every path looked for", () => {
     () => bootLayoutOf("x.iso", { volumeId: "x", elTorito: [{ platform: "BIOS" }], files: ["README"] }),
     {
       message:
-        "x.iso: ISO has no BIOS or UEFI boot configuration: looked for isolinux/isolinux.cfg, EFI/BOOT/grub.cfg, " +
+        "x.iso: ISO has no BIOS or UEFI boot configuration: looked for isolinux/isolinux.cfg, EFI/BOOT/grub.cfg, EFI/BOOT/BOOT.conf, " +
         "boot/grub2/grub.cfg, boot/grub/grub.cfg; is it an installer ISO?",
     },
   );

@@ -31,10 +31,10 @@ const rows: Row[] = [
     actions: ["create PersistentVolumeClaim table-disk"],
   },
   {
-    name: "the target disk exists: the answer Secret, then the install Job (no VM)",
+    name: "the target disk exists: the answer Secret it owns, then the install Job (no VM)",
     snap: (f) => ({ ...installingInPod(f), installJob: undefined }),
     state: "running install",
-    actions: ["create Secret table-answer", "create Job table-install"],
+    actions: ["create Secret table-answer-uidtable", "create Job table-install"],
     message: /Created the install Job/,
   },
   {

@@ -33,7 +33,7 @@ const rows: Row[] = [
     name: "the target disk exists: the answer Secret it owns, then the VM",
     snap: (f) => ({ ...installing(f), vm: undefined }),
     state: "running install",
-    actions: ["create Secret table-answer", "create VirtualMachine table-install"],
+    actions: ["create Secret table-answer-uidtable", "create VirtualMachine table-install"],
   },
   {
     name: "the VM runs: Installing",
@@ -62,7 +62,7 @@ const rows: Row[] = [
     message: /Waiting for PersistentVolumeClaim/,
   },
   {
-    name: "the VMI failed: InstallFailed with the matching console lines",
+    name: "the VMI failed: InstallFailed with the reason and the console from the failure on",
     snap: (f) => {
       const snap = installing(f);
       return {
@@ -73,7 +73,7 @@ const rows: Row[] = [
     },
     state: "failed InstallFailed",
     actions: [],
-    message: /kernel panicked; matching console lines:\nKernel panic - not syncing: VFS$/,
+    message: /kernel panicked; the console showed:\nKernel panic - not syncing: VFS\nend$/,
   },
   {
     name: "the VMI failed, no console: InstallFailed with what KubeVirt says",

@@ -30,7 +30,10 @@ describe("decide(): outcomes", () => {
     );
     assert.equal(state.kernelVersion, "6.6.0-test");
     assert.equal(state.packageCount, 321);
-    assert.deepEqual(state.storage, extractResult.storage);
+    assert.equal(state.sourceSHA256, f.ctx.sourceSHA256);
+    assert.deepEqual(state.storage, {
+      pvc: { namespace: "builds", claimName: "rootfs-artifacts", subPath: "openeuler/24.03" },
+    });
     assert.deepEqual(
       state.steps?.map((s) => s.name),
       ["fetch", "install", "extract"],
@@ -38,26 +41,45 @@ describe("decide(): outcomes", () => {
     assert.equal(state.steps?.[1]?.completionTime, at(30));
   });
 
-  test("without the worker's storage, the catalog records where the Job was told to publish", async () => {
+  test("the catalog records where the Job was told to publish, whatever storage the worker names", async () => {
     const f = await fixture();
     const snap = extracting(f, [condition("Complete", 40)]);
-    const { storage: _dropped, ...result } = extractResult;
-    const artifacts = [
-      ...result.artifacts,
-      { kind: "tarball", location: "s3://rootfs/os/rootfs.tar.gz", size: 9 },
-    ];
-    const message = JSON.stringify({ ...result, artifacts });
+    const elsewhere = { pvc: { namespace: "victim", claimName: "their-claim", subPath: "" } };
+    const message = JSON.stringify({ ...extractResult, storage: elsewhere });
     snap.extractPods = [pod(snap.extractJob as never, { exitCode: 0, message })];
     const { state } = decideFor(f, snap, at(41));
     assert.equal(state.kind, "succeeded");
     assert.deepEqual(state.storage, {
       pvc: { namespace: "builds", claimName: "rootfs-artifacts", subPath: "openeuler/24.03" },
     });
-    assert.deepEqual(
-      state.artifacts.map((a) => a.location),
-      ["openeuler/24.03/os/rootfs.cgz", "s3://rootfs/os/rootfs.tar.gz"],
-    );
   });
+
+  for (const [what, location] of [
+    ["an s3:// URL, with no S3 storage", "s3://rootfs/os/rootfs.tar.gz"],
+    ["a path climbing out of the subPath", "../../victim/rootfs.cgz"],
+    ["an absolute path", "/etc/shadow"],
+  ] as const) {
+    test(`a worker result with ${what} is refused: ExtractFailed, nothing published`, async () => {
+      const f = await fixture();
+      const snap = extracting(f, [condition("Complete", 40)]);
+      const artifacts = [
+        ...extractResult.artifacts,
+        { kind: "tarball", location, size: 9, sha256: "e".repeat(64) },
+      ];
+      snap.extractPods = [
+        pod(snap.extractJob as never, {
+          exitCode: 0,
+          message: JSON.stringify({ ...extractResult, artifacts }),
+        }),
+      ];
+      const decision = decideFor(f, snap, at(41));
+      assert.equal(describeState(decision), "failed ExtractFailed");
+      assert.match(
+        decision.state.kind === "failed" ? decision.state.message : "",
+        /outside the build's storage/,
+      );
+    });
+  }
 
   test("the extract result's Pod not cached yet: wait for it rather than fail", async () => {
     const f = await fixture();

@@ -37,7 +37,7 @@ const rows: Row[] = [
     name: "no prepare Job: its Secret, then the Job",
     snap: (f) => ({ ...prepared(f), prepareJob: undefined }),
     state: "running fetch",
-    actions: ["create Secret rootfs-iso", "create Job rootfs-iso"],
+    actions: ["create Secret rootfs-iso-cf82a9293b24-uidrootf", "create Job rootfs-iso"],
   },
   {
     name: "a prepare Job another build made: join its owners",
@@ -100,6 +100,7 @@ const rows: Row[] = [
     snap: (f) => ({
       ...prepared(f),
       prepareJob: job(f.names.prepareJob, [f.shared], [condition("Failed", 9.5)]),
+      preparePods: [],
     }),
     state: "running fetch",
     actions: [],
@@ -117,6 +118,34 @@ const rows: Row[] = [
     state: "failed DownloadFailed",
     actions: [],
     message: /DeadlineExceeded.*code 137 \(OOMKilled\).*kubectl logs/,
+  },
+  {
+    name: "the prepare Job verified another digest than the pinned one: ChecksumMismatch, nothing installed",
+    snap: (f) => prepared(f, "0".repeat(64)),
+    state: "failed ChecksumMismatch",
+    actions: [],
+    message: /verified the source as sha256:0{64}, but the build pinned sha256:f{64}/,
+  },
+  {
+    name: "the prepare Job succeeded without a digest: wait for its Pod a while, then DownloadFailed",
+    snap: (f) => prepared(f, null),
+    state: "failed DownloadFailed",
+    actions: [],
+    message: /without reporting the source's digest/,
+  },
+  {
+    name: "the ISO's server says it is over sources.maxISOSize: SourceTooLarge before anything is made",
+    snap: (f) => ({ ...prepared(f), isoPvc: undefined, prepareJob: undefined, isoSizeBytes: 40 * 2 ** 30 }),
+    state: "failed SourceTooLarge",
+    actions: [],
+    message: /42949672960 bytes, larger than the 34359738368 bytes this operator accepts/,
+  },
+  {
+    name: "a Job at the prepare Job's name that the builds do not own: in the way, nothing created",
+    snap: (f) => ({ ...prepared(f), prepareJob: undefined, squatted: ["Job builds/rootfs-iso"] }),
+    state: "running fetch",
+    actions: [],
+    message: /Job builds\/rootfs-iso has the name of one of this build's children but is not this build's/,
   },
   {
     name: "a prepare Job that failed before this run started: retried",

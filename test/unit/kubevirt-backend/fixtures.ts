@@ -137,14 +137,33 @@ export const emptySnapshot = (): Snapshot => ({
   installPods: [],
   extractPods: [],
   stale: [],
+  squatted: [],
 });
 
+/** The prepare Job's finished Pod, whose fetch container verified the source as `sourceSHA256`. */
+export function preparePod(forJob: ObservedJob, sourceSHA256: string | undefined): ObservedPod {
+  const ended = (message: string) => ({ exitCode: 0, finishedAt: at(3), message });
+  return {
+    ...object("Pod", `${forJob.metadata.name}-p`, []),
+    status: {
+      phase: "Succeeded",
+      initContainerStatuses: [
+        { name: "fetch", state: { terminated: ended(JSON.stringify(sourceSHA256 ? { sourceSHA256 } : {})) } },
+      ],
+      containerStatuses: [{ name: "worker", state: { terminated: ended("{}") } }],
+    },
+  };
+}
+
 /** The children as they are once the prepare Job succeeded, ready for the install. */
-export function prepared(f: Fixture): Snapshot {
+/** `fetchedSHA256` null: the fetch container reported no digest. */
+export function prepared(f: Fixture, fetchedSHA256: string | null = f.ctx.sourceSHA256): Snapshot {
+  const prepareJob = job(f.names.prepareJob, [f.other, f.shared], [condition("Complete", 3)]);
   return {
     ...emptySnapshot(),
     isoPvc: object("PersistentVolumeClaim", f.names.isoPvc, [f.other, f.shared]),
-    prepareJob: job(f.names.prepareJob, [f.other, f.shared], [condition("Complete", 3)]),
+    prepareJob,
+    preparePods: [preparePod(prepareJob, fetchedSHA256 ?? undefined)],
   };
 }
 
@@ -171,5 +190,4 @@ export const extractResult = {
   artifacts: [{ kind: "cgz", location: "os/rootfs.cgz", size: 1234, sha256: "c".repeat(64) }],
   kernelVersion: "6.6.0-test",
   packageCount: 321,
-  storage: { pvc: { namespace, claimName: "rootfs-artifacts", subPath: "os" } },
 };

@@ -94,11 +94,11 @@ describe("fetch step", () => {
     server = await startServer((req, res) => {
       if (!cut) {
         cut = true;
-        res.writeHead(200, { "content-length": iso.length });
+        res.writeHead(200, { "content-length": iso.length, etag: '"v1"' });
         res.write(iso.subarray(0, 1024 * 1024), () => res.destroy());
         return;
       }
-      serveBody(iso)(req, res);
+      serveBody(iso, '"v1"')(req, res);
     });
     const got = await fetchVerified({ url: `${server.url}/os.iso`, checksum: `sha256:${digest}`, cacheDir });
     assert.equal(got.sha256, digest);
@@ -146,10 +146,11 @@ describe("checksum files", () => {
   test("a single bare digest", () => {
     assert.equal(digestFromChecksumFile(`${hex}\n`, "os.iso"), hex);
   });
-  test("a file without the ISO's line names what it does list", () => {
+  test("a file without the ISO's line says so, without echoing what the server listed", () => {
     assert.throws(
       () => digestFromChecksumFile(`${hex}  a.iso\n${hex}  b.iso\n`, "os.iso"),
-      /no line for os\.iso \(it names a\.iso, b\.iso\)/,
+      (err: Error) =>
+        /no line for os\.iso \(it lists 2 other files\)/.test(err.message) && !/a\.iso/.test(err.message),
     );
   });
 });
