@@ -44,7 +44,7 @@ export type BuildDecision =
   | { kind: "rekey"; fromKey: string; inputs: BuildInputs }
   | { kind: "succeedFromCatalog"; image: RootfsImage; inputs: BuildInputs }
   | { kind: "waitForStorage"; message: string; inputs: BuildInputs }
-  | { kind: "waitForClaim"; message: string; inputs: BuildInputs }
+  | { kind: "waitForClaim"; message: string; lapsesInMs: number; inputs: BuildInputs }
   /** Take the claim (or renew it once the backend says the work runs), then advance the backend. */
   | {
       kind: "work";
@@ -97,6 +97,7 @@ export function decideBuild(obs: BuildObservation): BuildDecision {
     return {
       kind: "waitForClaim",
       message: waitingForHolder(obs.claim.holder, obs.namespace),
+      lapsesInMs: obs.claim.lapsesInMs,
       inputs: resolved,
     };
   // Do the work: take the claim first unless this build holds it.

@@ -19,13 +19,13 @@ import { decideBuild, waitingForHolder, type BuildDecision, type BuildObservatio
 import { BuildInputsCache } from "./build-inputs.js";
 import { holderAlive, observeBuild, type ObserveBuildDeps } from "./build-observe.js";
 import { publishImage } from "./build-publish.js";
-import { buildKeyLabel, buildKeyLabelValue, findUsableImage } from "./catalog.js";
+import { readUsableImage } from "./catalog.js";
 import { holderOf, type ClaimTarget, type KeyClaims } from "./claim.js";
 import { sourcePolicyOf, type OperatorConfig } from "./config.js";
 import type { ResolvedStorage } from "./manifests/storage.js";
 import type { OperatorMetrics } from "./metrics.js";
 import { pruneCatalog, type PruneDeps } from "./prune.js";
-import { cleanupFinalizer, rootfsBuildRef, rootfsImageRef } from "./resources.js";
+import { cleanupFinalizer, rootfsBuildRef } from "./resources.js";
 import {
   markFailed,
   markSucceeded,
@@ -55,6 +55,9 @@ export interface BuildReconcilerDeps {
 
 /** How often a build waiting on another's claim, or on its storage, looks again (watches wake it sooner). */
 const waitMs = 15_000;
+
+/** Looks again when a held claim would lapse unless renewed (watches wake it sooner), at most waitMs. */
+const untilLapsed = (lapsesInMs: number) => Math.max(250, Math.min(waitMs, lapsesInMs + 250));
 
 /**
  * Level-triggered: every pass gathers the build's inputs (resolved once per generation), the catalog,
@@ -123,7 +126,7 @@ export class BuildReconciler implements Reconciler {
         return requeueAfter(waitMs);
       case "waitForClaim":
         setPending(draft, decision.message, now);
-        return requeueAfter(waitMs);
+        return requeueAfter(untilLapsed(decision.lapsesInMs));
       case "work":
         return this.work(draft, decision, ctx, now);
     }
@@ -162,12 +165,14 @@ export class BuildReconciler implements Reconciler {
     const { inputs, storage, scope } = decision;
     const target: ClaimTarget = { key: inputs.key, scope };
     if (decision.claim === "take") {
-      const published = await this.liveCatalogEntry(draft, inputs.key);
+      // A holder that just finished may have published the entry (and released its claim) before the
+      // image informer shows it: ask the apiserver before taking the key, which is rare.
+      const published = await readUsableImage(this.deps.client, inputs.key, draft, this.deps.config);
       if (published) return this.succeedFromCatalog(draft, published, ctx, now);
       const claim = await this.takeClaim(draft, target);
       if (claim.state === "held") {
         setPending(draft, waitingForHolder(claim.holder, draft.metadata.namespace ?? ""), now);
-        return requeueAfter(waitMs);
+        return requeueAfter(untilLapsed(claim.lapsesInMs));
       }
       if (claim.state !== "ours") return requeueAfter(1000);
     }
@@ -214,7 +219,7 @@ export class BuildReconciler implements Reconciler {
       { reason: "Built", image: image.metadata.name, artifacts: state.artifacts, steps: state.steps },
       now,
     );
-    this.observeFinished(draft, state.artifacts);
+    this.deps.metrics.observeFinished(draft, state.artifacts);
     void this.deps.events.record(
       draft,
       "Normal",
@@ -243,17 +248,6 @@ export class BuildReconciler implements Reconciler {
     );
     if (!ours) this.deps.metrics.catalogHits.inc();
     return undefined;
-  }
-
-  /**
-   * The catalog entry of `key` this build may use, read from the apiserver: a holder that just finished
-   * may have published it (and released its claim) before the image informer shows it, and taking the
-   * claim then would build the key twice. Read only before taking a claim, which is rare.
-   */
-  private async liveCatalogEntry(draft: Draft, key: string): Promise<RootfsImage | undefined> {
-    const labelSelector = `${buildKeyLabel}=${buildKeyLabelValue(key)}`;
-    const { items } = await this.deps.client.list<RootfsImage>(rootfsImageRef, { labelSelector });
-    return findUsableImage(items, key, draft.metadata.namespace ?? "", this.deps.config);
   }
 
   /** Releases this build's claim of `key` in whichever scope it holds it. */
@@ -285,15 +279,6 @@ export class BuildReconciler implements Reconciler {
   private fail(draft: Draft, reason: Parameters<typeof markFailed>[1], message: string, now: Date): void {
     markFailed(draft, reason, message, now);
     void this.deps.events.record(draft, "Warning", reason, message.slice(0, 1024));
-  }
-
-  private observeFinished(draft: Draft, artifacts: { kind: string; size: number }[]): void {
-    for (const step of draft.status.steps ?? []) {
-      if (!step.startTime || !step.completionTime) continue;
-      const seconds = (Date.parse(step.completionTime) - Date.parse(step.startTime)) / 1000;
-      this.deps.metrics.stepDuration.observe({ step: step.name }, seconds);
-    }
-    for (const a of artifacts) this.deps.metrics.bytesProduced.inc({ kind: a.kind }, a.size);
   }
 
   private async finalize(draft: Draft, ctx: ReconcileContext): Promise<Result> {

@@ -4,8 +4,10 @@ import { apiVersion } from "../api/group.js";
 import { formatBytes } from "../api/quantity.js";
 import type { RootfsBuild } from "../api/rootfsbuild.js";
 import type { RootfsImage, RootfsImageSpec } from "../api/rootfsimage.js";
+import type { KubeClient } from "../runtime/index.js";
 import type { OperatorConfig, SharedStorage } from "./config.js";
 import type { ResolvedStorage } from "./manifests/storage.js";
+import { rootfsImageRef } from "./resources.js";
 
 // Who may use whose catalog entries (docs/security.md). An entry is only as trustworthy as the storage
 // it points at, and a namespace's own PVCs and buckets are its tenants' to change. So an entry serves
@@ -65,6 +67,18 @@ export function findUsableImage(
       (a.metadata.creationTimestamp ?? "").localeCompare(b.metadata.creationTimestamp ?? ""),
     )[0]
   );
+}
+
+/** findUsableImage over the entries the apiserver has now (by the key's label), not an informer's cache. */
+export async function readUsableImage(
+  client: KubeClient,
+  key: string,
+  build: RootfsBuild,
+  config: OperatorConfig,
+): Promise<RootfsImage | undefined> {
+  const labelSelector = `${buildKeyLabel}=${buildKeyLabelValue(key)}`;
+  const { items } = await client.list<RootfsImage>(rootfsImageRef, { labelSelector });
+  return findUsableImage(items, key, build.metadata.namespace ?? "", config);
 }
 
 function declares(

@@ -33,8 +33,8 @@ export type ClaimView =
   | { state: "free" }
   /** This build holds it; renew it when a third of its duration has passed. */
   | { state: "ours"; renewDue: boolean }
-  /** Another live build holds it and renews it. */
-  | { state: "held"; holder: string };
+  /** Another live build holds it and renews it; unless renewed, it lapses in `lapsesInMs`. */
+  | { state: "held"; holder: string; lapsesInMs: number };
 
 export const claimLabel = "rootfs.dev/claim";
 
@@ -117,7 +117,7 @@ export class KeyClaims {
     const age = Number.isNaN(renewed) ? Infinity : this.now().getTime() - renewed;
     if (current === holder) return { state: "ours", renewDue: age > durationMs / 3 };
     if (current === "" || !holderAlive(current) || age > durationMs) return { state: "free" };
-    return { state: "held", holder: current };
+    return { state: "held", holder: current, lapsesInMs: durationMs - age };
   }
 
   private lease(name: string, holder: string): ClaimLease {

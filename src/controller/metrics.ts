@@ -43,4 +43,14 @@ export class OperatorMetrics {
       registers,
     });
   }
+
+  /** Counts a build this operator finished: each step's duration and the bytes of each artifact kind. */
+  observeFinished(build: RootfsBuild, artifacts: { kind: string; size: number }[]): void {
+    for (const step of build.status?.steps ?? []) {
+      if (!step.startTime || !step.completionTime) continue;
+      const seconds = (Date.parse(step.completionTime) - Date.parse(step.startTime)) / 1000;
+      this.stepDuration.observe({ step: step.name }, seconds);
+    }
+    for (const a of artifacts) this.bytesProduced.inc({ kind: a.kind }, a.size);
+  }
 }

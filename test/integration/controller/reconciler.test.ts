@@ -184,13 +184,12 @@ describe("RootfsBuild reconciler on a real apiserver", () => {
     assert.match(condition(failed, "Succeeded")?.message ?? "", /Secret default\/missing does not exist/);
   });
 
-  test("an unsupported release fails with InvalidSpec listing the supported ones", async () => {
-    await apply(uniqueBuild("old-release", set("spec.os.release", "7")));
-    const failed = await eventually(
-      () => get("old-release"),
-      (b) => b.status?.phase === "Failed",
+  test("an unsupported release is refused at admission, naming the field and the supported ones", async () => {
+    await assert.rejects(
+      apply(uniqueBuild("old-release", set("spec.os.release", "7"))),
+      /spec\.os\.release: .*unsupported openeuler release; supported: 20\.03-LTS/,
     );
-    assert.equal(condition(failed, "Succeeded")?.reason, "InvalidSpec");
+    await assert.rejects(get("old-release"), /NotFound/);
   });
 
   test("a spec change mid-build starts a new generation with a new key", async () => {

@@ -256,17 +256,27 @@ export async function finishVm(env: Env, vm: KubeObject, phase: "Succeeded" | "F
   });
 }
 
-type SecretVolume = { name: string; secret?: { secretName: string } };
+export type SecretVolume = { name: string; secret?: { secretName: string } };
 
-/** What a worker that verified its download reports: the digest its prepare.json pinned. */
-async function pinnedDigestReport(env: Env, volumes: SecretVolume[] | undefined): Promise<string> {
+/** The files of the Secret a worker Job mounts at /config, as the kubelet would write them. */
+export async function configFilesOf(
+  env: Env,
+  volumes: SecretVolume[] | undefined,
+): Promise<Record<string, Buffer>> {
   const secretName = volumes?.find((v) => v.name === "config")?.secret?.secretName ?? "";
   const secret = await env.client.get<KubeObject & { data?: Record<string, string> }>(
     coreRefs.secret,
     secretName,
     namespace,
   );
-  const prepare = JSON.parse(Buffer.from(secret?.data?.["prepare.json"] ?? "", "base64").toString()) as {
+  assert.ok(secret, `the config Secret ${secretName} is missing`);
+  return Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, "base64")]));
+}
+
+/** What a worker that verified its download reports: the digest its prepare.json pinned. */
+async function pinnedDigestReport(env: Env, volumes: SecretVolume[] | undefined): Promise<string> {
+  const files = await configFilesOf(env, volumes);
+  const prepare = JSON.parse(files["prepare.json"]?.toString() ?? "") as {
     source: { iso: { checksum?: string } };
   };
   const sourceSHA256 = prepare.source.iso.checksum?.replace(/^sha256:/, "");

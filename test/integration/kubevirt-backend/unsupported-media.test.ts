@@ -7,7 +7,7 @@ import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { coreRefs, type Manager } from "../../../src/runtime/index.js";
+import type { KubeObject, Manager } from "../../../src/runtime/index.js";
 import { withDistro } from "../../helpers/builds.js";
 import { buildFixtureIso } from "../../helpers/iso-fixtures.js";
 import { refusedMedia } from "../../helpers/media-fixtures.js";
@@ -15,7 +15,6 @@ import { repoRoot } from "../../helpers/paths.js";
 import {
   applyBuild,
   buildUntil,
-  namespace,
   phaseIs,
   startEnv,
   startOperator,
@@ -23,7 +22,9 @@ import {
   uniqueBuild,
   type Env,
 } from "./env.js";
-import { childOf, childrenOf, finishJob } from "./fake-cluster.js";
+import { childOf, childrenOf, configFilesOf, finishJob, type SecretVolume } from "./fake-cluster.js";
+
+type PrepareJob = KubeObject & { spec: { template: { spec: { volumes?: SecretVolume[] } } } };
 
 describe("kubevirt backend: an ISO that cannot install", () => {
   let env: Env;
@@ -46,16 +47,13 @@ describe("kubevirt backend: an ISO that cannot install", () => {
       const iso = await buildFixtureIso(media.fixture, work);
       const name = `media-${media.name}`;
       const build = await applyBuild(env, uniqueBuild(name, withDistro(...media.os)));
-      const prepare = await childOf(env, build, "prepare");
+      const prepare = await childOf<PrepareJob>(env, build, "prepare");
 
       // The prepare Secret is what the Job mounts at /config.
-      const secret = (await env.client.get(coreRefs.secret, prepare.metadata.name, namespace)) as unknown as {
-        data: Record<string, string>;
-      };
       const config = path.join(work, "config");
       await mkdir(config);
-      for (const [key, value] of Object.entries(secret.data))
-        await writeFile(path.join(config, key), Buffer.from(value, "base64"));
+      const files = await configFilesOf(env, prepare.spec.template.spec.volumes);
+      for (const [key, value] of Object.entries(files)) await writeFile(path.join(config, key), value);
       const result = path.join(work, "termination-log");
       const worker = spawnSync(
         process.execPath,
