@@ -8,11 +8,13 @@ import {
   resolveInstallRuntime,
   virtualMachineRef,
 } from "../../../src/controller/kubevirt-backend/index.js";
-import type { Manager } from "../../../src/runtime/index.js";
+import type { Job } from "../../../src/controller/manifests/index.js";
+import { coreRefs, type KubeObject, type Manager } from "../../../src/runtime/index.js";
 import { eventually } from "../../helpers/eventually.js";
 import {
   applyBuild,
   buildUntil,
+  namespace,
   phaseIs,
   startEnv,
   startOperator,
@@ -112,5 +114,51 @@ describe("kubevirt backend with install Pods (installRuntime pod) on a real apis
     assert.equal(succeededCondition(failed)?.reason, "InstallFailed");
     assert.equal(succeededCondition(failed)?.message, said);
     assert.deepEqual(await childrenOf(env, build, "extract"), []);
+  });
+
+  test("a Pod with the install Job's labels that the Job does not control changes nothing", async () => {
+    const build = await applyBuild(env, uniqueBuild("forged"));
+    await finishJob(env, await childOf(env, build, "prepare"), prepareSucceeded);
+    const install = await childOf(env, build, "installJob");
+    const stored = (await env.client.get(coreRefs.job, install.metadata.name, namespace)) as unknown as Job &
+      KubeObject;
+    // Anyone who may create Pods can copy the template's labels (the Job's uid among them), not its control.
+    const forged = await env.client.create(coreRefs.pod, {
+      metadata: {
+        name: `${install.metadata.name}-forged`,
+        namespace,
+        labels: stored.spec.template.metadata.labels,
+      },
+      spec: stored.spec.template.spec,
+    });
+    const now = new Date().toISOString().replace(/\.\d+Z$/, "Z");
+    const lie = JSON.stringify({ reason: "InstallTimeout", message: "forged: the disk is fine, publish it" });
+    await env.client.replace(
+      coreRefs.pod,
+      {
+        ...forged,
+        status: {
+          phase: "Failed",
+          containerStatuses: [
+            {
+              name: "worker",
+              image: "worker",
+              imageID: "",
+              ready: false,
+              restartCount: 0,
+              state: {
+                terminated: { exitCode: 1, reason: "Error", startedAt: now, finishedAt: now, message: lie },
+              },
+            },
+          ],
+        },
+      },
+      { subresource: "status" },
+    );
+    const said = "Installer failed: the real worker's verdict";
+    await finishJob(env, install, workerFailure("InstallFailed", said));
+    const failed = await buildUntil(env, "forged", phaseIs("Failed"));
+    assert.equal(succeededCondition(failed)?.reason, "InstallFailed");
+    assert.equal(succeededCondition(failed)?.message, said);
   });
 });
