@@ -85,7 +85,17 @@ function installing(ctx: BuildContext, job: ObservedJob, snap: Snapshot, active:
   const log = snap.installLog;
   const stuck = snap.installPods.map(podWaiting).find((why) => why !== undefined);
   const how = log?.accel ? ` with ${log.accel}` : "";
-  const said = log?.text ? `: ${log.text}` : stuck ? ` (${stuck})` : active ? "" : " (starting)";
+  // The Pod ends a few seconds before its Job controller marks the Job Complete: say so meanwhile.
+  const ended = snap.installPods.some((pod) => pod.status?.phase === "Succeeded");
+  const said = log?.text
+    ? `: ${log.text}`
+    : ended
+      ? ": the installer powered off, waiting for the Job to complete"
+      : stuck
+        ? ` (${stuck})`
+        : active
+          ? ""
+          : " (starting)";
   return {
     state: {
       kind: "running",

@@ -53,6 +53,20 @@ const rows: Row[] = [
       /^Installing in a Pod of Job table-install-\w+ with TCG \(KVM unavailable: no \/dev\/kvm\): Installing bash \(7\/14\); times out after 1h$/,
   },
   {
+    // As the real kubelet and Job controller showed it: the Pod succeeded, the Job is not Complete yet.
+    name: "the install Pod succeeded before its Job is marked Complete: waiting for the Job",
+    snap: (f) => {
+      const ended: ObservedPod = {
+        ...object("Pod", `${f.names.installJob}-x`, []),
+        status: { phase: "Succeeded" },
+      };
+      return installingInPod(f, [], [ended]);
+    },
+    state: "running install",
+    actions: [],
+    message: /: the installer powered off, waiting for the Job to complete; times out after/,
+  },
+  {
     name: "the install Pod cannot start: the scheduler's reason",
     snap: (f) => {
       const unschedulable: ObservedPod = {
