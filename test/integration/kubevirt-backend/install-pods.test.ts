@@ -69,8 +69,14 @@ describe("kubevirt backend with install Pods (installRuntime pod) on a real apis
     await finishJob(env, await childOf(env, build, "prepare"), prepareSucceeded);
     // finishJob dry-runs the install Pod in the "restricted" namespace first: admission judges it.
     const install = await childOf(env, build, "installJob");
-    build = await buildUntil(env, "pods", phaseIs("Installing"));
-    assert.match(build.status?.progress?.message ?? "", /Installing in a Pod of Job pods-install-\w+/);
+    // The pass that created the disk also says Installing: wait for the one that saw the installer.
+    build = await buildUntil(
+      env,
+      "pods",
+      (b) =>
+        phaseIs("Installing")(b) &&
+        /Installing in a Pod of Job pods-install-\w+/.test(b.status?.progress?.message ?? ""),
+    );
     await finishJob(env, install, installSucceeded);
     const extract = await childOf(env, build, "extract");
     await buildUntil(env, "pods", phaseIs("Extracting"));

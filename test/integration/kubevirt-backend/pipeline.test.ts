@@ -54,8 +54,13 @@ describe("kubevirt backend: one build, step by step, on a real apiserver", () =>
 
     await finishJob(env, prepare, prepareSucceeded);
     const vm = await childOf(env, build, "install");
-    build = await buildUntil(env, "happy", phaseIs("Installing"));
-    assert.match(build.status?.progress?.message ?? "", /Installing in VM happy-install-/);
+    // The pass that created the disk also says Installing: wait for the one that saw the installer.
+    build = await buildUntil(
+      env,
+      "happy",
+      (b) =>
+        phaseIs("Installing")(b) && /Installing in VM happy-install-/.test(b.status?.progress?.message ?? ""),
+    );
 
     await finishVm(env, vm, "Succeeded");
     const extract = await childOf(env, build, "extract");
