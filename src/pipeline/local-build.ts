@@ -1,3 +1,4 @@
+import { randomUUID } from "node:crypto";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { stepNames, type RootfsBuild } from "../api/rootfsbuild.js";
@@ -154,7 +155,8 @@ async function installFromIso(
 
 /** Fails before any download when the output directory cannot be written. */
 async function ensureWritable(outDir: string): Promise<void> {
-  const probe = path.join(outDir, `.write-test-${process.pid}`);
+  // Unique per call: the operator runs many builds in one process, into the same directory at times.
+  const probe = path.join(outDir, `.write-test-${randomUUID()}`);
   try {
     await mkdir(outDir, { recursive: true });
     await writeFile(probe, "");
