@@ -3,6 +3,7 @@
 #
 #   scripts/dev.sh demo    the main job: the tiny installer built through the operator (npm run demo)
 #   scripts/dev.sh test    every test: typecheck, lint, unit, integration and e2e (npm test); .ci/run calls this
+#   scripts/dev.sh cluster the opt-in real-cluster e2e (npm run test:cluster): kubelet, containerd, the chart
 #
 # Run as root on Debian 12 or 13 with Node.js 20 and Go (>= 1.26, for the test control plane) on PATH.
 # Every set-up step is a no-op when its work is already done, so a second run goes straight to the goal.
@@ -15,9 +16,9 @@ cd "$(dirname "$0")/.."
 
 goal="${1:-}"
 case "$goal" in
-  demo | test) shift ;;
+  demo | test | cluster) shift ;;
   *)
-    echo "Usage: scripts/dev.sh demo|test [args for npm run demo]" >&2
+    echo "Usage: scripts/dev.sh demo|test|cluster [args for npm run demo]" >&2
     exit 2
     ;;
 esac
@@ -52,15 +53,18 @@ summary() {
 trap summary EXIT
 
 # The set-up steps, in order.
-step "System packages (scripts/system-packages.txt)" "demo test" scripts/install-system-packages.sh
-step "npm dependencies" "demo test" scripts/setup/npm-dependencies.sh
-step "Control plane: kube-apiserver, etcd, kubectl (Go build, cached)" "demo test" test/harness/build-control-plane.sh
+step "System packages (scripts/system-packages.txt)" "demo test cluster" scripts/install-system-packages.sh
+step "npm dependencies" "demo test cluster" scripts/setup/npm-dependencies.sh
+step "Control plane: kube-apiserver, etcd, kubectl (Go build, cached)" "demo test cluster" test/harness/build-control-plane.sh
 step "Answer-file validators (pykickstart venv)" "test" test/validators/install.sh
 step "S3 test server (moto venv)" "test" test/harness/s3/install.sh
-step "helm (Go build, cached)" "test" test/harness/build-helm.sh
-step "Container images (buildah, cached layers)" "test" scripts/build-images.sh
+step "Node binaries of the real test cluster: kubelet, controllers, kube-proxy, kvm-device-plugin (Go build, cached)" "cluster" test/harness/build-control-plane.sh --node
+step "helm (Go build, cached)" "test cluster" test/harness/build-helm.sh
+step "Container images (buildah, cached layers)" "test cluster" scripts/build-images.sh
+step "Images of the real test cluster: pause; operator and worker as OCI archives (cached)" "cluster" test/harness/cluster/build-node-images.sh
 
 case "$goal" in
   demo) step "Demo: npm run demo" "demo" npm run demo -- "$@" ;;
   test) step "Tests: npm test" "test" npm test ;;
+  cluster) step "Real-cluster e2e: npm run test:cluster" "cluster" npm run test:cluster ;;
 esac

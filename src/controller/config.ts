@@ -34,8 +34,18 @@ export const operatorConfigSchema = z.object({
   workerImagePullPolicy: z.enum(["Always", "IfNotPresent", "Never"]).default("IfNotPresent"),
   /** StorageClass for the ISO and target-disk PVCs; empty means the cluster default. */
   storageClassName: z.string().optional(),
-  /** Request /dev/kvm for the extract Job's libguestfs appliance (devices.kubevirt.io/kvm). */
+  /** Request /dev/kvm for the extract Job's libguestfs appliance and install Pods (devices.kubevirt.io/kvm). */
   kvmDevice: z.boolean().default(true),
+  /**
+   * Group owning /dev/kvm on the nodes: Pods given the device get it as a supplemental group, so a non-root
+   * worker can open it. Unneeded where /dev/kvm is mode 0666 or the runtime sets device ownership.
+   */
+  kvmGroupId: z.int().min(1).optional(),
+  /**
+   * Where installers run: KubeVirt VMs, or qemu in a Pod (pod). auto: KubeVirt when the cluster serves
+   * kubevirt.io/v1, Pods otherwise.
+   */
+  installRuntime: z.enum(["auto", "kubevirt", "pod"]).default("auto"),
   /** nodeSelector for install VMs and worker Jobs, per architecture. */
   nodeSelectors: z
     .object({

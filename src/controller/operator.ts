@@ -15,7 +15,7 @@ import { apiRefs } from "./api-refs.js";
 import type { BuildBackend } from "./backend.js";
 import { BuildReconciler } from "./build-reconciler.js";
 import { claimLabel, KeyClaims, type ClaimLease } from "./claim.js";
-import { wireKubevirtBackend } from "./kubevirt-backend/index.js";
+import { resolveInstallRuntime, wireKubevirtBackend } from "./kubevirt-backend/index.js";
 import type { OperatorConfig } from "./config.js";
 import { LocalBackend } from "./local-backend.js";
 import { OperatorMetrics } from "./metrics.js";
@@ -60,7 +60,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Manager> {
     namespace: config.namespace,
     labelSelector: `${claimLabel}=true`,
   });
-  const { backend, watches: childWatches } = backendFor(opts, manager);
+  const { backend, watches: childWatches } = await backendFor(opts, manager);
   const reconciler = new BuildReconciler({
     client: manager.client,
     backend,
@@ -98,13 +98,16 @@ export interface BackendWiring {
   watches: Watch[];
 }
 
-function backendFor(opts: OperatorOptions, manager: Manager): BackendWiring {
+async function backendFor(opts: OperatorOptions, manager: Manager): Promise<BackendWiring> {
   switch (opts.backend.kind) {
     case "local":
       return { backend: new LocalBackend({ ...opts.backend, config: opts.config }), watches: [] };
-    case "kubevirt":
-      // Caches of the Secrets, PVCs, Jobs, Pods, VMs and VMIs the operator made; a change wakes the owning builds.
-      return wireKubevirtBackend(manager, { config: opts.config });
+    case "kubevirt": {
+      const installRuntime = await resolveInstallRuntime(manager.client, opts.config.installRuntime);
+      manager.log.info({ installRuntime, setting: opts.config.installRuntime }, "Chose where installers run");
+      // Caches of the PVCs, Jobs, Pods (and VMs and VMIs) the operator made; a change wakes the owning builds.
+      return wireKubevirtBackend(manager, { config: opts.config, installRuntime });
+    }
     case "custom":
       return opts.backend.wire(manager);
   }

@@ -2,7 +2,7 @@ import { randomUUID } from "node:crypto";
 import { mkdir, rm, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { stepNames, type RootfsBuild } from "../api/rootfsbuild.js";
-import { parseDuration, parseQuantity } from "../api/quantity.js";
+import { parseQuantity } from "../api/quantity.js";
 import { fetchVerified, trustingPolicy, type FetchedFile, type SourcePolicy } from "../steps/fetch/index.js";
 import { StepFailure } from "../steps/failure.js";
 import { errorText, exists } from "../steps/files.js";
@@ -13,7 +13,7 @@ import { remasterForPlan, writeAnswerVolume } from "../steps/remaster.js";
 import type { AnswerPlan, RefResolver } from "./answer-plan.js";
 import { resolveInputs, type BuildInputs } from "./resolve-inputs.js";
 import { extractAndPublish, findPublished } from "./local-outputs.js";
-import { installMonitorFor } from "./install-monitor.js";
+import { installVmFor } from "./install-request.js";
 import type { Manifest } from "./manifest.js";
 import type { ProgressListener } from "./progress.js";
 import { StepRunner, type StepTiming } from "./step-runner.js";
@@ -136,12 +136,8 @@ async function installFromIso(
           disk,
           diskFormat: "qcow2",
           diskSizeBytes: parseQuantity(spec.install.diskSize),
-          arch: spec.os.arch,
-          cpus: spec.install.vm.cpu,
-          memoryBytes: parseQuantity(spec.install.vm.memory),
-          timeoutMs: parseDuration(spec.install.timeout),
+          ...installVmFor(spec, plan.profile),
           consoleLog,
-          monitor: installMonitorFor(plan.profile),
           accel: opts.accel,
           onProgress: opts.onProgress,
           signal: opts.signal,

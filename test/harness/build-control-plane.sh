@@ -2,12 +2,16 @@
 # Builds the binaries of a real (test-only) Kubernetes control plane:
 #   kube-apiserver, kubectl  (from test/harness/control-plane/kube, k8s.io/kubernetes)
 #   etcd                     (from test/harness/control-plane/etcd, go.etcd.io/etcd/server/v3)
+# With --node, instead, the node and the controllers of the real single-node cluster
+# (test/harness/cluster/), from the same module, `replace` block and cache:
+#   kubelet, kube-controller-manager, kube-scheduler, kube-proxy, kvm-device-plugin
+#   (the last is our own, test/harness/control-plane/kube/kvm-device-plugin).
 #
 # Output goes to a cache directory outside the git tree:
 #   ${ROOTFS_CACHE_DIR:-$HOME/.cache/rootfs-operator}/control-plane/<k8s-version>-<etcd-version>/bin/
 # Binaries already present there are reused (a warm run does not invoke `go`).
-# If KUBEBUILDER_ASSETS is set and holds all three binaries, that directory is
-# used instead and nothing is built.
+# If KUBEBUILDER_ASSETS is set and holds all three control-plane binaries, that
+# directory is used instead and nothing is built (it never holds the --node ones).
 #
 # The LAST line on stdout is the bin directory; everything else goes to stderr.
 #
@@ -19,7 +23,13 @@ set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 src="$here/control-plane"
-bins=(kube-apiserver kubectl etcd)
+node=0
+[[ "${1:-}" == --node ]] && node=1
+if ((node)); then
+  bins=(kubelet kube-controller-manager kube-scheduler kube-proxy kvm-device-plugin)
+else
+  bins=(kube-apiserver kubectl etcd)
+fi
 
 log() { printf 'build-control-plane: %s\n' "$*" >&2; }
 die() { log "error: $*"; exit 1; }
@@ -29,9 +39,15 @@ have_all() {
   for b in "${bins[@]}"; do
     [[ -f "$dir/$b" && -x "$dir/$b" ]] || return 1
   done
+  ((!node)) || plugin_current "$dir"
 }
 
-if [[ -n "${KUBEBUILDER_ASSETS:-}" ]]; then
+# The device plugin is our own source: its binary is current while the source's digest matches the stamp.
+plugin_src="$src/kube/kvm-device-plugin"
+plugin_digest() { cat "$plugin_src"/*.go "$src/kube/go.sum" | sha256sum | cut -d' ' -f1; }
+plugin_current() { [[ "$(cat "$1/.kvm-device-plugin.sha256" 2>/dev/null)" == "$(plugin_digest)" ]]; }
+
+if ((!node)) && [[ -n "${KUBEBUILDER_ASSETS:-}" ]]; then
   if have_all "$KUBEBUILDER_ASSETS"; then
     log "using KUBEBUILDER_ASSETS=$KUBEBUILDER_ASSETS (nothing built)"
     (cd "$KUBEBUILDER_ASSETS" && pwd)
@@ -91,26 +107,42 @@ need() { [[ "${CONTROL_PLANE_FORCE:-}" == 1 ]] || [[ ! -x "$bin/$1" ]]; }
 
 start=$SECONDS
 
-if need kube-apiserver || need kubectl; then
-  k8s_minor="${k8s_version#v1.}"; k8s_minor="${k8s_minor%%.*}"
-  kver_pkgs=(k8s.io/component-base/version k8s.io/client-go/pkg/version)
-  ldflags="-s -w"
-  for p in "${kver_pkgs[@]}"; do
-    ldflags+=" -X $p.gitVersion=$k8s_version -X $p.gitMajor=1 -X $p.gitMinor=$k8s_minor -X $p.gitTreeState=clean"
-  done
-  log "building kube-apiserver + kubectl $k8s_version (this takes a while on a cold cache)"
-  t0=$SECONDS
-  # One invocation for both so shared packages are compiled once.
-  (cd "$src/kube" && go build -trimpath -ldflags="$ldflags" -o "$tmp/" \
-    k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl)
-  log "kube-apiserver + kubectl built in $((SECONDS - t0))s"
-fi
+k8s_minor="${k8s_version#v1.}"; k8s_minor="${k8s_minor%%.*}"
+kver_pkgs=(k8s.io/component-base/version k8s.io/client-go/pkg/version)
+ldflags="-s -w"
+for p in "${kver_pkgs[@]}"; do
+  ldflags+=" -X $p.gitVersion=$k8s_version -X $p.gitMajor=1 -X $p.gitMinor=$k8s_minor -X $p.gitTreeState=clean"
+done
 
-if need etcd; then
-  log "building etcd $etcd_version"
-  t0=$SECONDS
-  (cd "$src/etcd" && go build -trimpath -ldflags="-s -w" -o "$tmp/etcd" go.etcd.io/etcd/server/v3)
-  log "etcd built in $((SECONDS - t0))s"
+if ((node)); then
+  if need kubelet || need kube-controller-manager || need kube-scheduler || need kube-proxy; then
+    log "building kubelet, kube-controller-manager, kube-scheduler, kube-proxy $k8s_version (about 4-8 min cold)"
+    t0=$SECONDS
+    (cd "$src/kube" && go build -trimpath -ldflags="$ldflags" -o "$tmp/" \
+      k8s.io/kubernetes/cmd/kubelet k8s.io/kubernetes/cmd/kube-controller-manager \
+      k8s.io/kubernetes/cmd/kube-scheduler k8s.io/kubernetes/cmd/kube-proxy)
+    log "node components built in $((SECONDS - t0))s"
+  fi
+  if need kvm-device-plugin || ! plugin_current "$bin"; then
+    log "building kvm-device-plugin"
+    (cd "$src/kube" && go build -trimpath -ldflags="-s -w" -o "$tmp/kvm-device-plugin" ./kvm-device-plugin)
+    plugin_digest >"$tmp/.kvm-device-plugin.sha256"
+  fi
+else
+  if need kube-apiserver || need kubectl; then
+    log "building kube-apiserver + kubectl $k8s_version (this takes a while on a cold cache)"
+    t0=$SECONDS
+    # One invocation for both so shared packages are compiled once.
+    (cd "$src/kube" && go build -trimpath -ldflags="$ldflags" -o "$tmp/" \
+      k8s.io/kubernetes/cmd/kube-apiserver k8s.io/kubernetes/cmd/kubectl)
+    log "kube-apiserver + kubectl built in $((SECONDS - t0))s"
+  fi
+  if need etcd; then
+    log "building etcd $etcd_version"
+    t0=$SECONDS
+    (cd "$src/etcd" && go build -trimpath -ldflags="-s -w" -o "$tmp/etcd" go.etcd.io/etcd/server/v3)
+    log "etcd built in $((SECONDS - t0))s"
+  fi
 fi
 
 # Rename into place (same filesystem, so each mv is atomic).
@@ -120,6 +152,7 @@ for b in "${bins[@]}"; do
     mv -f "$tmp/$b" "$bin/$b"
   fi
 done
+[[ ! -f "$tmp/.kvm-device-plugin.sha256" ]] || mv -f "$tmp/.kvm-device-plugin.sha256" "$bin/"
 
 have_all "$bin" || die "build finished but $bin is incomplete"
 log "done in $((SECONDS - start))s: $bin"

@@ -20,25 +20,23 @@
 // new namespaces (so Pod creation fails until a test creates it), nothing
 // garbage-collects owner references, and Pods are never scheduled or run.
 
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
-import {
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  openSync,
-  closeSync,
-  readFileSync,
-  rmSync,
-  writeFileSync,
-} from "node:fs";
-import { open } from "node:fs/promises";
-import https from "node:https";
-import http from "node:http";
-import net from "node:net";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import {
+  distinctFreePorts,
+  fileTail,
+  httpGet,
+  lastLineOf,
+  onExitSync,
+  startProc,
+  stopProc,
+  waitFor,
+  type Proc,
+} from "./processes.js";
 
 export interface KubectlResult {
   stdout: string;
@@ -76,6 +74,10 @@ export interface ControlPlane {
   readonly caPem: string;
   /** http://127.0.0.1:<port> (etcd client URL). */
   readonly etcdUrl: string;
+  /** Process ids of etcd and kube-apiserver (a harness that outlives a crash records them). */
+  readonly pids: { etcd: number; apiserver: number };
+  /** The private key ServiceAccount tokens are signed with (kube-controller-manager needs it too). */
+  readonly serviceAccountKeyPath: string;
   /** `{ KUBECONFIG: kubeconfigPath }`, handy for spawning code under test. */
   readonly env: { KUBECONFIG: string };
   /** Runs the harness's kubectl against this control plane (admin by default). */
@@ -107,10 +109,14 @@ export interface StartControlPlaneOptions {
   extraApiServerArgs?: string[];
   /** Do not delete the scratch dir on stop() (also: CONTROL_PLANE_KEEP=1). */
   keepDir?: boolean;
+  /**
+   * The address kube-apiserver binds to, advertises and is reached at (default 127.0.0.1): the real
+   * cluster's node address, which its Pods can reach (etcd stays on loopback).
+   */
+  address?: string;
 }
 
 const LOOPBACK = "127.0.0.1";
-const STOP_GRACE_MS = 5_000;
 
 // ---------------------------------------------------------------------------
 // Binaries
@@ -126,7 +132,7 @@ function findRepoRoot(): string {
   }
 }
 
-let binDirPromise: Promise<string> | undefined;
+const binDirPromises = new Map<string, Promise<string>>();
 
 /**
  * Returns a directory with kube-apiserver, kubectl and etcd: runs
@@ -135,217 +141,33 @@ let binDirPromise: Promise<string> | undefined;
  * per process. The script's progress goes to this process's stderr.
  */
 export function resolveBinDir(): Promise<string> {
-  binDirPromise ??= runBuildScript().catch((err: unknown) => {
-    binDirPromise = undefined;
-    throw err;
-  });
-  return binDirPromise;
+  return buildOnce([]);
 }
 
-function runBuildScript(): Promise<string> {
-  const script = path.join(findRepoRoot(), "test", "harness", "build-control-plane.sh");
-  return new Promise((resolve, reject) => {
-    const child = spawn("bash", [script], { stdio: ["ignore", "pipe", "pipe"] });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => {
-      stderr += d;
-      process.stderr.write(d);
+/**
+ * Returns a directory with the real cluster's kubelet, kube-controller-manager, kube-scheduler,
+ * kube-proxy and kvm-device-plugin (build-control-plane.sh --node: same module, same cache).
+ */
+export function resolveNodeBinDir(): Promise<string> {
+  return buildOnce(["--node"]);
+}
+
+function buildOnce(args: string[]): Promise<string> {
+  const key = args.join(" ");
+  let promise = binDirPromises.get(key);
+  if (!promise) {
+    const script = path.join(findRepoRoot(), "test", "harness", "build-control-plane.sh");
+    promise = lastLineOf(script, args, { echoStderr: true }).catch((err: unknown) => {
+      binDirPromises.delete(key);
+      throw err;
     });
-    child.on("error", reject);
-    child.on("close", (code) => {
-      const lines = stdout.trim().split("\n");
-      const dir = lines[lines.length - 1]?.trim() ?? "";
-      if (code !== 0 || dir === "") {
-        reject(new Error(`build-control-plane.sh failed (exit ${code}):\n${tail(stderr, 40)}`));
-        return;
-      }
-      resolve(dir);
-    });
-  });
-}
-
-// ---------------------------------------------------------------------------
-// Process bookkeeping: never leave etcd/kube-apiserver behind when the test
-// process exits without calling stop() (crash, test-runner timeout, Ctrl-C).
-
-const live = new Set<ChildProcess>();
-const liveDirs = new Set<string>();
-
-function killAllSync(): void {
-  for (const child of live) {
-    try {
-      child.kill("SIGKILL");
-    } catch {
-      /* already gone */
-    }
+    binDirPromises.set(key, promise);
   }
-  live.clear();
-  for (const dir of liveDirs) rmSync(dir, { recursive: true, force: true });
-  liveDirs.clear();
-}
-
-function onSignal(signal: NodeJS.Signals): void {
-  killAllSync();
-  process.removeListener("SIGINT", onSignal);
-  process.removeListener("SIGTERM", onSignal);
-  process.kill(process.pid, signal);
-}
-
-let hooksInstalled = false;
-function installExitHooks(): void {
-  if (hooksInstalled) return;
-  hooksInstalled = true;
-  process.on("exit", killAllSync);
-  process.on("SIGINT", onSignal);
-  process.on("SIGTERM", onSignal);
-}
-
-interface Proc {
-  name: string;
-  child: ChildProcess;
-  logFile: string;
-  exited: Promise<void>;
-  exitInfo?: string;
-}
-
-function startProc(name: string, bin: string, args: string[], logFile: string, cwd: string): Proc {
-  installExitHooks();
-  const fd = openSync(logFile, "a");
-  let child: ChildProcess;
-  try {
-    child = spawn(bin, args, { cwd, stdio: ["ignore", fd, fd] });
-  } finally {
-    closeSync(fd);
-  }
-  live.add(child);
-  const proc: Proc = {
-    name,
-    child,
-    logFile,
-    exited: new Promise<void>((resolve) => {
-      child.on("error", (err) => {
-        proc.exitInfo = `spawn error: ${err.message}`;
-        live.delete(child);
-        resolve();
-      });
-      child.on("exit", (code, signal) => {
-        proc.exitInfo = signal ? `killed by ${signal}` : `exit code ${code}`;
-        live.delete(child);
-        resolve();
-      });
-    }),
-  };
-  return proc;
-}
-
-async function stopProc(proc: Proc): Promise<void> {
-  if (proc.exitInfo !== undefined) return;
-  proc.child.kill("SIGTERM");
-  let timer: NodeJS.Timeout | undefined;
-  const timedOut = await Promise.race([
-    proc.exited.then(() => false),
-    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), STOP_GRACE_MS))),
-  ]);
-  clearTimeout(timer);
-  if (timedOut) {
-    proc.child.kill("SIGKILL");
-    await proc.exited;
-  }
+  return promise;
 }
 
 // ---------------------------------------------------------------------------
 // Helpers
-
-function tail(text: string, lines: number): string {
-  return text.split("\n").slice(-lines).join("\n");
-}
-
-async function fileTail(file: string, lines = 40, bytes = 16_384): Promise<string> {
-  try {
-    const fh = await open(file, "r");
-    try {
-      const { size } = await fh.stat();
-      const start = Math.max(0, size - bytes);
-      const buf = Buffer.alloc(size - start);
-      await fh.read(buf, 0, buf.length, start);
-      return tail(buf.toString("utf8").trimEnd(), lines);
-    } finally {
-      await fh.close();
-    }
-  } catch (err) {
-    return `(cannot read ${file}: ${(err as Error).message})`;
-  }
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.unref();
-    srv.on("error", reject);
-    srv.listen(0, LOOPBACK, () => {
-      const addr = srv.address();
-      const port = typeof addr === "object" && addr ? addr.port : 0;
-      srv.close(() => (port ? resolve(port) : reject(new Error("no port assigned"))));
-    });
-  });
-}
-
-async function distinctFreePorts(n: number): Promise<number[]> {
-  const ports = new Set<number>();
-  while (ports.size < n) ports.add(await freePort());
-  return [...ports];
-}
-
-const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
-
-interface HttpResult {
-  status: number;
-  body: string;
-}
-
-function httpGet(url: string, headers: Record<string, string> = {}, timeoutMs = 5_000): Promise<HttpResult> {
-  return new Promise((resolve, reject) => {
-    const u = new URL(url);
-    const mod = u.protocol === "https:" ? https : http;
-    // Readiness probe only: the serving cert is self-signed at startup, and
-    // the kubeconfig written afterwards pins its CA.
-    const req = mod.get(u, { headers, timeout: timeoutMs, rejectUnauthorized: false }, (res) => {
-      let body = "";
-      res.setEncoding("utf8");
-      res.on("data", (d: string) => (body += d));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-      res.on("error", reject);
-    });
-    req.on("timeout", () => req.destroy(new Error("timeout")));
-    req.on("error", reject);
-  });
-}
-
-/**
- * Polls until `check` returns true, `proc` exits, or the deadline passes.
- * Returns undefined on success, else a reason.
- */
-async function waitFor(
-  proc: Proc,
-  timeoutMs: number,
-  check: () => Promise<boolean>,
-): Promise<string | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  let last = "";
-  while (Date.now() < deadline) {
-    if (proc.exitInfo !== undefined) return `${proc.name} exited early (${proc.exitInfo})`;
-    try {
-      if (await check()) return undefined;
-      last = "not ready yet";
-    } catch (err) {
-      last = (err as Error).message;
-    }
-    await sleep(200);
-  }
-  return `${proc.name} not ready after ${timeoutMs} ms (last probe: ${last})`;
-}
 
 function pemBlocks(pem: string): string[] {
   return pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/g) ?? [];
@@ -444,7 +266,9 @@ export async function startControlPlane(opts: StartControlPlaneOptions = {}): Pr
 async function startOnce(binDir: string, opts: StartControlPlaneOptions): Promise<ControlPlane> {
   const dir = mkdtempSync(path.join(os.tmpdir(), "rootfs-cp-"));
   const keepDir = opts.keepDir ?? process.env.CONTROL_PLANE_KEEP === "1";
-  if (!keepDir) liveDirs.add(dir);
+  const forgetDir = keepDir
+    ? () => undefined
+    : onExitSync(() => rmSync(dir, { recursive: true, force: true }));
   const logDir = opts.logDir ? path.resolve(opts.logDir) : path.join(dir, "logs");
   mkdirSync(logDir, { recursive: true });
   const certDir = path.join(dir, "certs");
@@ -455,7 +279,8 @@ async function startOnce(binDir: string, opts: StartControlPlaneOptions): Promis
   const [etcdClientPort, etcdPeerPort, apiPort] = (await distinctFreePorts(3)) as [number, number, number];
   const etcdUrl = `http://${LOOPBACK}:${etcdClientPort}`;
   const etcdPeerUrl = `http://${LOOPBACK}:${etcdPeerPort}`;
-  const server = `https://${LOOPBACK}:${apiPort}`;
+  const apiAddress = opts.address ?? LOOPBACK;
+  const server = `https://${apiAddress}:${apiPort}`;
 
   // Admin credentials: a static bearer token for a system:masters user.
   const adminToken = randomBytes(32).toString("hex");
@@ -477,7 +302,7 @@ async function startOnce(binDir: string, opts: StartControlPlaneOptions): Promis
     for (const p of [...procs].reverse()) await stopProc(p);
     if (!keepDir) {
       rmSync(dir, { recursive: true, force: true });
-      liveDirs.delete(dir);
+      forgetDir();
     }
   };
 
@@ -526,8 +351,8 @@ async function startOnce(binDir: string, opts: StartControlPlaneOptions): Promis
     // pkg/internal/testing/controlplane/apiserver.go), except that admin
     // auth is a static token and the ServiceAccount admission plugin stays on.
     const apiArgs = [
-      `--advertise-address=${LOOPBACK}`,
-      `--bind-address=${LOOPBACK}`,
+      `--advertise-address=${apiAddress}`,
+      `--bind-address=${apiAddress}`,
       `--secure-port=${apiPort}`,
       `--cert-dir=${certDir}`,
       `--etcd-servers=${etcdUrl}`,
@@ -577,6 +402,8 @@ async function startOnce(binDir: string, opts: StartControlPlaneOptions): Promis
       adminToken,
       caPem,
       etcdUrl,
+      serviceAccountKeyPath: saKey,
+      pids: { etcd: etcd.child.pid ?? 0, apiserver: api.child.pid ?? 0 },
       env: { KUBECONFIG: kubeconfigPath },
       kubectl: (args, kopts) => runKubectl(kubectlBin, kubeconfigPath, kubeCacheDir, args, kopts),
       kubeconfigForToken(token, kcOpts) {

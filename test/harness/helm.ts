@@ -52,7 +52,7 @@ export function resolveHelm(): Promise<string> {
 export async function runHelm(
   helm: string,
   args: string[],
-  opts: { stdin?: string; check?: boolean; env?: NodeJS.ProcessEnv } = {},
+  opts: { stdin?: string; check?: boolean; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
 ): Promise<HelmResult> {
   const result = await run(helm, args, opts);
   if (opts.check && result.code !== 0) {
@@ -64,14 +64,14 @@ export async function runHelm(
 function run(
   command: string,
   args: string[],
-  opts: { stdin?: string; env?: NodeJS.ProcessEnv } = {},
+  opts: { stdin?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
 ): Promise<HelmResult> {
   return new Promise((resolve, reject) => {
     // No kubeconfig, no repositories, no plugins: template/lint/show work offline from the chart alone.
     const child = spawn(command, args, {
       stdio: ["pipe", "pipe", "pipe"],
       env: { ...process.env, HELM_NO_PLUGINS: "1", ...opts.env },
-      timeout: 120_000,
+      timeout: opts.timeoutMs ?? 120_000,
       killSignal: "SIGKILL",
     });
     let stdout = "";

@@ -12,8 +12,11 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** An HTTP server on 127.0.0.1 with a random port; every request is recorded before `handle` runs. */
-export async function startServer(handle: Handler, port = 0): Promise<TestServer> {
+/**
+ * An HTTP server on 127.0.0.1 (or `host`) with a random port; every request is recorded before `handle`
+ * runs.
+ */
+export async function startServer(handle: Handler, port = 0, host = "127.0.0.1"): Promise<TestServer> {
   const requests: TestServer["requests"] = [];
   const server = createServer((req, res) => {
     requests.push({ url: req.url ?? "", range: req.headers.range });
@@ -21,11 +24,11 @@ export async function startServer(handle: Handler, port = 0): Promise<TestServer
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(port, "127.0.0.1", resolve);
+    server.listen(port, host, resolve);
   });
   const address = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${address.port}`,
+    url: `http://${host}:${address.port}`,
     requests,
     close: () =>
       new Promise<void>((resolve) => {

@@ -32,15 +32,20 @@ export async function buildTinyInstaller(): Promise<TinyInstaller> {
 
 /**
  * Serves the ISO and its checksum file as examples/tiny.yaml expects them (on 127.0.0.1:8089, the
- * example's URL, unless another port is given; 0 picks a free one).
+ * example's URL, unless another port or address is given; port 0 picks a free one).
  */
-export function serveTinyInstaller(installer: TinyInstaller, port = examplePort): Promise<TestServer> {
+export function serveTinyInstaller(
+  installer: TinyInstaller,
+  port = examplePort,
+  host = "127.0.0.1",
+): Promise<TestServer> {
   return startServer(
     serveFiles({
       "/tiny-installer.iso": installer.iso,
       "/tiny-installer.iso.sha256sum": installer.sha256sum,
     }),
     port,
+    host,
   );
 }
 

@@ -54,6 +54,7 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   "workerImage" (include "rootfs-operator.image" (dict "image" $b.workerImage "chart" .Chart))
   "workerImagePullPolicy" $b.workerImage.pullPolicy
   "kvmDevice" $b.kvmDevice
+  "installRuntime" $b.installRuntime
   "nodeSelectors" $b.nodeSelectors
   "workerResources" $b.workerResources
   "defaultStorage" (dict)
@@ -62,6 +63,9 @@ app.kubernetes.io/instance: {{ .Release.Name }}
   "claimDuration" $b.claimDuration
   "watchNamespaces" .Values.watchNamespaces
 }}
+{{- with $b.kvmGroupId }}
+{{- $_ := set $config "kvmGroupId" . }}
+{{- end }}
 {{- with $b.storageClassName }}
 {{- $_ := set $config "storageClassName" . }}
 {{- end }}

@@ -1,4 +1,4 @@
-import { readdir, readFile, rename, symlink, writeFile } from "node:fs/promises";
+import { readFile, rename, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { z } from "zod";
@@ -6,10 +6,10 @@ import { osIdentity } from "../../api/common.js";
 import { rootfsBuild } from "../../api/rootfsbuild.js";
 import { source } from "../../api/rootfsbuild-spec.js";
 import { prepareConfigKey } from "../../controller/manifests/index.js";
+import { workerInstall } from "./worker-install.js";
+import { answerPlanFromDir } from "./worker-plan.js";
 import { parseWith } from "../../api/validate.js";
 import { terminationMessageLimit } from "../../controller/kubevirt-backend/worker-results.js";
-import { answerFileNameFor, answerVolumeFor, profileFor } from "../../installers/index.js";
-import { profileIdOf, type AnswerPlan } from "../../pipeline/answer-plan.js";
 import { extractAndPublish } from "../../pipeline/local-outputs.js";
 import { publishToS3 } from "../../pipeline/s3-publish.js";
 import { s3TargetFromEnv } from "../../steps/publish/s3/index.js";
@@ -45,15 +45,17 @@ const prepareConfig = z.object({
 
 export const workerCommand: Command = {
   name: "worker",
-  summary: "Run one cluster step (fetch | remaster | extract) inside a worker Job",
+  summary: "Run one cluster step (fetch | remaster | install | extract) inside a worker Job",
   usage:
     "rootfs worker fetch --config /config/prepare.json --out /tmp/source.iso [--cache DIR] [--result FILE]\n" +
     "       rootfs worker remaster --config /config/prepare.json --source /tmp/source.iso --out /iso/disk.img [--result FILE]\n" +
+    "       rootfs worker install --config /config/build.json --iso /iso/disk.img --disk /target/disk.img [--console FILE] [--accel auto|kvm|tcg] [--result FILE]\n" +
     "       rootfs worker extract --config /config/build.json --disk /target/disk.img --out /output [--output-ephemeral] [--result FILE]\n" +
-    "extract uploads to S3 when ROOTFS_S3_BUCKET is set (with ROOTFS_S3_PREFIX, ROOTFS_S3_REGION, ROOTFS_S3_ENDPOINT,\n" +
-    "ROOTFS_S3_FORCE_PATH_STYLE, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY); --output-ephemeral publishes only what reached S3.",
+    "install reads the answer files beside its --config; extract uploads to S3 when ROOTFS_S3_BUCKET is set (with\n" +
+    "ROOTFS_S3_PREFIX, ROOTFS_S3_REGION, ROOTFS_S3_ENDPOINT, ROOTFS_S3_FORCE_PATH_STYLE, AWS_ACCESS_KEY_ID,\n" +
+    "AWS_SECRET_ACCESS_KEY); --output-ephemeral publishes only what reached S3.",
   async run(args) {
-    const [step, ...rest] = args;
+    const [step = "", ...rest] = args;
     const { values } = parseArgs({
       args: rest,
       options: {
@@ -61,48 +63,75 @@ export const workerCommand: Command = {
         out: { type: "string" },
         disk: { type: "string" },
         source: { type: "string" },
+        iso: { type: "string" },
+        console: { type: "string" },
+        accel: { type: "string", default: "auto" },
         result: { type: "string", default: "/dev/termination-log" },
         cache: { type: "string", default: "/tmp/rootfs-cache" },
         "output-ephemeral": { type: "boolean", default: false },
       },
     });
-    if (!values.config || !values.out) throw new UsageError("--config and --out are required");
+    if (!values.config) throw new UsageError("--config is required");
     const json: unknown = JSON.parse(await readFile(values.config, "utf8"));
     const printer = new ProgressPrinter();
     try {
-      const result =
-        step === "fetch"
-          ? await fetchSource(
-              parseWith(prepareConfig, json, values.config),
-              values.out,
-              values.cache,
-              printer,
-            )
-          : step === "remaster"
-            ? await remaster(parseWith(prepareConfig, json, values.config), path.dirname(values.config), {
-                source: values.source,
-                out: values.out,
-                printer,
-              })
-            : step === "extract"
-              ? await extract(parseWith(buildConfig, json, values.config), {
-                  disk: values.disk,
-                  out: values.out,
-                  ephemeral: values["output-ephemeral"],
-                  printer,
-                })
-              : usage(`unknown worker step "${step ?? ""}": use fetch, remaster or extract`);
-      await writeResult(values.result, result);
+      await writeResult(
+        values.result,
+        await runStep(step, { ...values, config: values.config }, json, printer),
+      );
       return 0;
     } catch (err) {
       if (err instanceof UsageError) throw err;
       const reason =
         err instanceof StepFailure ? err.reason : fallbackReasons[step as keyof typeof fallbackReasons];
-      await writeResult(values.result, { reason, message: errorText(err) });
+      await writeResult(values.result, failureFitting(reason, errorText(err)));
       throw err;
     }
   },
 };
+
+interface StepValues {
+  config: string;
+  out?: string;
+  disk?: string;
+  source?: string;
+  iso?: string;
+  console?: string;
+  accel: string;
+  cache: string;
+  "output-ephemeral": boolean;
+}
+
+async function runStep(step: string, values: StepValues, json: unknown, printer: ProgressPrinter) {
+  const out = () => values.out ?? usage(`--out is required for ${step}`);
+  switch (step) {
+    case "fetch":
+      return fetchSource(parseWith(prepareConfig, json, values.config), out(), values.cache, printer);
+    case "remaster":
+      return remaster(parseWith(prepareConfig, json, values.config), path.dirname(values.config), {
+        source: values.source,
+        out: out(),
+        printer,
+      });
+    case "install": {
+      const installed = await workerInstall(parseWith(buildConfig, json, values.config), {
+        ...values,
+        configDir: path.dirname(values.config),
+        printer,
+      });
+      return { accel: installed.accel, steps: completed(installed.steps) };
+    }
+    case "extract":
+      return extract(parseWith(buildConfig, json, values.config), {
+        disk: values.disk,
+        out: out(),
+        ephemeral: values["output-ephemeral"],
+        printer,
+      });
+    default:
+      return usage(`unknown worker step "${step}": use fetch, remaster, install or extract`);
+  }
+}
 
 type BuildConfig = z.output<typeof buildConfig>;
 type PrepareConfig = z.output<typeof prepareConfig>;
@@ -111,6 +140,7 @@ type PrepareConfig = z.output<typeof prepareConfig>;
 const fallbackReasons = {
   fetch: "DownloadFailed",
   remaster: "UnsupportedISO",
+  install: "InstallFailed",
   extract: "ExtractFailed",
 } as const;
 
@@ -127,7 +157,7 @@ async function fetchSource(config: PrepareConfig, out: string, cacheDir: string,
     else await rename(file.path, out);
     return file;
   });
-  return { sourceSHA256: fetched.sha256, steps: completed(steps) };
+  return { sourceSHA256: fetched.sha256, steps: completed(steps.timings) };
 }
 
 async function remaster(
@@ -137,7 +167,7 @@ async function remaster(
 ) {
   const { source, out, printer } = opts;
   if (!source) throw new UsageError("--source is required for remaster");
-  const plan = await planFromConfig(config, configDir);
+  const plan = await answerPlanFromDir(config.os, configDir, prepareConfigKey);
   const steps = new StepRunner(printer.listener);
   const partial = `${out}.partial`;
   const remastered = await steps.run("remaster", "Remastering the ISO", () =>
@@ -150,7 +180,7 @@ async function remaster(
     }),
   );
   await rename(partial, out);
-  return { volumeId: remastered.volumeId, steps: completed(steps) };
+  return { volumeId: remastered.volumeId, steps: completed(steps.timings) };
 }
 
 async function extract(
@@ -180,37 +210,30 @@ async function extract(
     artifacts: [...(opts.ephemeral ? [] : manifest.artifacts), ...uploaded],
     kernelVersion: manifest.kernelVersion,
     packageCount: manifest.packageCount,
-    steps: completed(steps),
+    steps: completed(steps.timings),
   };
+}
+
+function completed(timings: StepRunner["timings"]) {
+  return timings.map(({ name, startTime, completionTime }) => ({ name, startTime, completionTime }));
 }
 
 /**
- * The answer plan as far as the remaster needs it: the profile shapes the boot arguments, and the
- * prepare Secret holds the answer files only when the ISO embeds them (the worker never sees the password
- * Secret; a root password is already in those files).
+ * A failure as the termination message holds it: a message too long (an installer's console excerpt)
+ * keeps its first line and as many of its last lines as fit.
  */
-async function planFromConfig(config: PrepareConfig, configDir: string): Promise<AnswerPlan> {
-  const { distro, release, arch } = config.os;
-  const profile = profileFor(distro, release, arch);
-  const volume = answerVolumeFor(profile);
-  const names = (await readdir(configDir)).filter((n) => !n.startsWith(".") && n !== prepareConfigKey);
-  const files = await Promise.all(
-    names.map(async (n) => ({ path: n, content: await readFile(path.join(configDir, n), "utf8") })),
-  );
-  const fileName = answerFileNameFor(profile);
-  if (volume.kind === "embedded" && !names.includes(fileName))
-    throw new StepFailure("AnswerFileInvalid", `No ${fileName} to embed in ${configDir}`);
-  return {
-    profile,
-    profileId: profileIdOf(profile),
-    answerFile: { fileName, files },
-    volume,
-    rootPassword: { kind: "locked" },
-  };
-}
-
-function completed(steps: StepRunner) {
-  return steps.timings.map(({ name, startTime, completionTime }) => ({ name, startTime, completionTime }));
+export function failureFitting(reason: string, message: string): { reason: string; message: string } {
+  const fits = (text: string) =>
+    Buffer.byteLength(JSON.stringify({ reason, message: text })) <= terminationMessageLimit;
+  if (fits(message)) return { reason, message };
+  const [first = "", ...lines] = message.split("\n");
+  let kept: string[] = [];
+  for (const line of lines.reverse()) {
+    if (!fits([first, "…", line, ...kept].join("\n"))) break;
+    kept = [line, ...kept];
+  }
+  const head = fits(first) ? first : `${first.slice(0, terminationMessageLimit / 4)}…`;
+  return { reason, message: [head, "…", ...kept].join("\n") };
 }
 
 async function writeResult(file: string, result: unknown): Promise<void> {

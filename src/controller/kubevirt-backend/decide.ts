@@ -1,9 +1,11 @@
 import { parseDuration, parseQuantity } from "../../api/quantity.js";
+import { assertNever } from "../../installers/assert-never.js";
 import { coreRefs, type KubeObject } from "../../runtime/index.js";
 import {
   allChildNames,
   answerSecret,
   extractJob,
+  installJob,
   installVm,
   fetchContainer,
   isoPvc,
@@ -30,6 +32,7 @@ import {
   type Decision,
 } from "./decision.js";
 import { installFailedMessage, installTimedOut, installTimeoutMessage } from "./install-outcome.js";
+import { podInstallStep } from "./install-pod-step.js";
 import { containerStarted, jobOutcome } from "./job-outcome.js";
 import { extracted, jobFailed, sourceUnverified } from "./outcomes.js";
 import { virtualMachineRef } from "./refs.js";
@@ -82,11 +85,19 @@ function nextStep(ctx: BuildContext, storage: ResolvedStorage, snap: Snapshot, n
   // The extract Job failed: the worker's reason, else ExtractFailed.
   if (extract && extraction?.phase === "failed")
     return jobFailed("extract", extract, snap.extractPods, extraction, "ExtractFailed", now);
-  // The install timed out on an earlier pass: the build stays failed, and its VM goes.
+  // The install timed out on an earlier pass: the build stays failed, and its VM or install Job goes.
   if (timedOut !== undefined)
-    return failed("InstallTimeout", timedOut, ...deleteIfPresent(virtualMachineRef, vm));
+    return failed(
+      "InstallTimeout",
+      timedOut,
+      ...deleteIfPresent(virtualMachineRef, vm),
+      ...deleteIfPresent(coreRefs.job, snap.installJob),
+    );
   // The extract Job runs.
   if (extract) return running("extract", `Extracting the installed disk (Job ${names.extractJob})`);
+  // The pod runtime's install Job ran or runs: its worker's outcome, or how it goes.
+  const byPod = ctx.installRuntime === "pod" && podInstallStep(ctx, storage, snap, waitForStorage, now);
+  if (byPod) return byPod;
   // The install VM is being deleted by someone else: wait for it to go, then make a new one.
   if (vm?.metadata.deletionTimestamp) return running("install", `Waiting for VM ${names.installVm} to go`);
   // The installer powered the VM off: extract the installed disk, once there is somewhere to put it.
@@ -172,13 +183,26 @@ function nextStep(ctx: BuildContext, storage: ResolvedStorage, snap: Snapshot, n
   // The unattended ISO is ready: create the target disk first, since the answer Secret depends on it.
   if (!snap.targetPvc)
     return running("install", "Created the target disk", create(coreRefs.pvc, targetDiskPvc(ctx)));
-  // Then the VM, after the answer Secret it mounts (owned by the disk, so it goes with the disk).
+  // Then the VM or install Job, after the answer Secret it mounts (owned by the disk, so it goes with the disk).
+  const [what, installer] = installerFor(ctx, snap.targetPvc);
   return running(
     "install",
-    "Created the install VM",
+    `Created the install ${what}`,
     create(coreRefs.secret, answerSecret(ctx, snap.targetPvc)),
-    create(virtualMachineRef, installVm(ctx, snap.targetPvc)),
+    installer,
   );
+}
+
+/** What runs the installer: a KubeVirt VM, or a Job whose Pod runs qemu. */
+function installerFor(ctx: BuildContext, targetDiskPvc: KubeObject): [string, Action] {
+  switch (ctx.installRuntime) {
+    case "kubevirt":
+      return ["VM", create(virtualMachineRef, installVm(ctx, targetDiskPvc))];
+    case "pod":
+      return ["Job", create(coreRefs.job, installJob(ctx, { targetDiskPvc }))];
+    default:
+      return assertNever(ctx.installRuntime);
+  }
 }
 
 function squattedMessage(squatted: string[]): string {

@@ -8,6 +8,13 @@ export type { Action } from "./actions.js";
 export { isoKeyFor } from "./iso-key.js";
 export { httpIsoSize, type IsoSizeProbe } from "./iso-size.js";
 export { podLogConsoleTail, type ConsoleTailReader } from "./console-tail.js";
+export {
+  parseInstallLog,
+  podLogInstallProgress,
+  type InstallLog,
+  type InstallLogReader,
+} from "./install-log.js";
+export { resolveInstallRuntime } from "./install-runtime.js";
 export { resultGraceMs } from "./outcomes.js";
 export { virtualMachineInstanceRef, virtualMachineRef } from "./refs.js";
 export {

@@ -71,6 +71,22 @@ export function containerStarted(pod: ObservedPod, container: string): boolean {
   return state?.running !== undefined || state?.terminated !== undefined;
 }
 
+/** Waiting reasons that are only a Pod starting. */
+const starting = new Set(["ContainerCreating", "PodInitializing"]);
+
+/**
+ * Why a Pod that has not finished does not run, as the scheduler or kubelet says it (Unschedulable,
+ * ErrImageNeverPull, CreateContainerConfigError, …), or undefined.
+ */
+export function podWaiting(pod: ObservedPod): string | undefined {
+  const unscheduled = pod.status?.conditions?.find((c) => c.type === "PodScheduled" && c.status === "False");
+  if (unscheduled) return [unscheduled.reason, unscheduled.message].filter(Boolean).join(": ").slice(0, 300);
+  const waiting = statusesOf(pod)
+    .map((c) => c.state?.waiting)
+    .find((w) => w?.reason !== undefined && !starting.has(w.reason));
+  return waiting ? [waiting.reason, waiting.message].filter(Boolean).join(": ").slice(0, 300) : undefined;
+}
+
 function statusesOf(pod: ObservedPod): ContainerStatus[] {
   return [...(pod.status?.initContainerStatuses ?? []), ...(pod.status?.containerStatuses ?? [])];
 }

@@ -6,11 +6,13 @@ import {
   resolveStorage,
   waitingForStoragePvc,
   type BuildContext,
+  type InstallRuntime,
   type ResolvedStorage,
 } from "../manifests/index.js";
 import { act } from "./act.js";
 import { podLogConsoleTail, type ConsoleTailReader } from "./console-tail.js";
 import { decide } from "./decide.js";
+import { podLogInstallProgress, type InstallLogReader } from "./install-log.js";
 import { retire } from "./decision.js";
 import { isoKeyFor } from "./iso-key.js";
 import { httpIsoSize, type IsoSizeProbe } from "./iso-size.js";
@@ -20,6 +22,8 @@ import { OwnedChildren } from "./owned-children.js";
 export interface KubevirtBackendOptions {
   client: KubeClient;
   config: OperatorConfig;
+  /** Where installers run: VMs, or qemu in install Pods (config installRuntime, "auto" resolved). */
+  installRuntime: InstallRuntime;
   /** Label-selected caches of the children (see kubevirtChildInformers()). */
   informers: ChildInformers;
   log: Logger;
@@ -29,12 +33,15 @@ export interface KubevirtBackendOptions {
   isoSize?: IsoSizeProbe;
   /** Default: the virt-launcher Pod's guest-console-log container, through pods/log. */
   consoleTail?: ConsoleTailReader;
+  /** Default: the install Pod's worker container, through pods/log. */
+  installLog?: InstallLogReader;
   now?: () => Date;
 }
 
 /**
  * Builds in the cluster: a shared prepare Job fetches and remasters the ISO into a PVC, a KubeVirt VM
- * installs onto a target PVC, and an extract Job publishes the outputs. Each advance() observes the
+ * (or, with installRuntime pod, qemu in an install Job's Pod) installs onto a target PVC, and an extract
+ * Job publishes the outputs. Each advance() observes the
  * build's children, decides the next step purely, and acts on it.
  */
 export class KubevirtBackend implements BuildBackend {
@@ -47,9 +54,10 @@ export class KubevirtBackend implements BuildBackend {
     this.pollIntervalMs = opts.pollIntervalMs ?? 15_000;
     this.deps = {
       informers,
-      owned: new OwnedChildren([informers.pvcs, informers.jobs, informers.vms]),
+      owned: new OwnedChildren([informers.pvcs, informers.jobs, ...(informers.vms ? [informers.vms] : [])]),
       isoSize: opts.isoSize ?? httpIsoSize(sourcePolicyOf(opts.config)),
       consoleTail: opts.consoleTail ?? podLogConsoleTail(client, informers.pods, opts.log),
+      installLog: opts.installLog ?? podLogInstallProgress(client, opts.log),
       pvcExists: (namespace, name) =>
         client.get(coreRefs.pvc, name, namespace).then((pvc) => pvc !== undefined),
     };
@@ -64,6 +72,15 @@ export class KubevirtBackend implements BuildBackend {
         reason: "InvalidSpec",
         message:
           "The kubevirt backend builds from installer ISOs; build spec.source.disk with the local backend",
+      };
+    }
+    if (ctx.installRuntime === "pod" && run.build.spec.os.arch !== "x86_64") {
+      return {
+        kind: "failed",
+        reason: "InvalidSpec",
+        message:
+          `Install Pods run x86_64 guests only (the worker image has qemu-system-x86), not ${run.build.spec.os.arch}; ` +
+          "build it where KubeVirt runs (installRuntime kubevirt) or with rootfs build",
       };
     }
     const now = this.now();
@@ -92,6 +109,7 @@ export class KubevirtBackend implements BuildBackend {
       pinnedChecksum: inputs.pinnedChecksum,
       plan: inputs.plan,
       config: this.opts.config,
+      installRuntime: this.opts.installRuntime,
     };
   }
 

@@ -2,6 +2,7 @@ import { parseDuration } from "../../api/quantity.js";
 import type { Informer, KubeObject } from "../../runtime/index.js";
 import { allChildNames, namespaceOf, type BuildContext, type ResolvedStorage } from "../manifests/index.js";
 import type { ConsoleTailReader } from "./console-tail.js";
+import type { InstallLogReader } from "./install-log.js";
 import { installTimedOut } from "./install-outcome.js";
 import type { IsoSizeProbe } from "./iso-size.js";
 import { jobOutcome, podsOf } from "./job-outcome.js";
@@ -15,8 +16,9 @@ export interface ChildInformers {
   pvcs: Informer;
   jobs: Informer<ObservedJob>;
   pods: Informer<ObservedPod>;
-  vms: Informer;
-  vmis: Informer<ObservedVmi>;
+  /** Only where installs run in KubeVirt VMs (installRuntime kubevirt). */
+  vms?: Informer;
+  vmis?: Informer<ObservedVmi>;
 }
 
 export interface ObserveDeps {
@@ -24,14 +26,16 @@ export interface ObserveDeps {
   owned: OwnedChildren;
   isoSize: IsoSizeProbe;
   consoleTail: ConsoleTailReader;
+  installLog: InstallLogReader;
   /** Whether a PVC exists: the storage PVC is the user's, so it is not in the label-selected caches. */
   pvcExists: (namespace: string, name: string) => Promise<boolean>;
 }
 
 /**
- * Gathers the build's children from the caches. Only three things leave the process, and only when
+ * Gathers the build's children from the caches. Only four things leave the process, and only when
  * decide() will need them: the ISO's size (no ISO PVC yet), whether the storage PVC exists (before the
- * install and before the extract) and the console tail (the install failed or timed out).
+ * install and before the extract), the console tail (the install VM failed or timed out) and the
+ * running install Pod's log (its accelerator and progress).
  */
 export async function observe(
   ctx: BuildContext,
@@ -45,23 +49,26 @@ export async function observe(
   const squatted: string[] = [];
   // A child at its deterministic name counts only when the build owns it; anything else is in the way.
   const child = <T extends KubeObject>(
-    informer: Informer<T>,
+    informer: Informer<T> | undefined,
     name: string,
     shared = false,
   ): T | undefined => {
-    const object = informer.get(`${namespace}/${name}`);
+    const object = informer?.get(`${namespace}/${name}`);
     if (!object) return undefined;
     if (shared ? sharedChild(object, namespace) : ownChild(object, ctx.build)) return object;
-    squatted.push(`${informer.ref.kind} ${namespace}/${name}`);
+    squatted.push(`${informer?.ref.kind ?? "object"} ${namespace}/${name}`);
     return undefined;
   };
   const finishedPods = (job: ObservedJob | undefined) =>
     job && jobOutcome(job).phase !== "running" ? podsOf(job, pods.list()) : [];
 
   const vm = child(vms, names.installVm);
-  const instance = vmis.get(`${namespace}/${names.installVm}`);
+  const instance = vmis?.get(`${namespace}/${names.installVm}`);
   const prepareJob = child(jobs, names.prepareJob, true);
   const extractJob = child(jobs, names.extractJob);
+  const installJob = ctx.installRuntime === "pod" ? child(jobs, names.installJob) : undefined;
+  // Only the Pods the install Job controls (podsOf): a Pod made by anyone else with its labels is not.
+  const installPods = installJob ? podsOf(installJob, pods.list()) : [];
   const snapshot: Snapshot = {
     isoPvc: child(pvcs, names.isoPvc, true),
     prepareJob,
@@ -74,18 +81,23 @@ export async function observe(
       vm && instance && controlledBy(instance, { ...vm.metadata, kind: "VirtualMachine" })
         ? instance
         : undefined,
+    installJob,
+    installPods,
     extractJob,
     extractPods: finishedPods(extractJob),
     squatted,
     stale: staleChildren(ctx, deps.owned),
   };
 
-  if (!snapshot.isoPvc && !vm && !extractJob) {
+  if (!snapshot.isoPvc && !vm && !installJob && !extractJob) {
     snapshot.isoSizeBytes = await deps.isoSize(ctx.sourceURL);
   }
   const vmi = snapshot.vmi;
   const phase = vmi?.status?.phase;
-  if (storage.pvc && !extractJob && (!vm || phase === "Succeeded")) {
+  const installing = vm
+    ? phase !== "Succeeded"
+    : installJob !== undefined && jobOutcome(installJob).phase !== "succeeded";
+  if (storage.pvc && !extractJob && !installing) {
     snapshot.storagePvcFound = await deps.pvcExists(namespace, storage.pvc.claimName);
   }
   const timedOut =
@@ -93,6 +105,9 @@ export async function observe(
   if (vmi && !extractJob && (phase === "Failed" || (phase !== "Succeeded" && timedOut))) {
     snapshot.consoleTail = await deps.consoleTail(vmi);
   }
+  const installRunning = installJob !== undefined && jobOutcome(installJob).phase === "running";
+  const installPod = installPods.filter((pod) => pod.status?.phase === "Running").at(-1);
+  if (installRunning && installPod) snapshot.installLog = await deps.installLog(installPod);
   return snapshot;
 }
 

@@ -42,6 +42,7 @@ export interface ContainerStatus {
 export interface ObservedPod extends KubeObject {
   status?: {
     phase?: string;
+    conditions?: { type: string; status: string; reason?: string; message?: string }[];
     initContainerStatuses?: ContainerStatus[];
     containerStatuses?: ContainerStatus[];
   };

@@ -1,4 +1,5 @@
 import type { KubeObject, ResourceRef } from "../../runtime/index.js";
+import type { InstallLog } from "./install-log.js";
 import type { ObservedJob, ObservedPod, ObservedVmi } from "./observed.js";
 
 /** A direct child of a build, with the resource it is of. */
@@ -21,6 +22,11 @@ export interface Snapshot {
   vmi?: ObservedVmi;
   /** Last lines of the install VM's serial console, read only once the install failed or timed out. */
   consoleTail?: string[];
+  /** The pod runtime's install Job (instead of the VM) and its Pods. */
+  installJob?: ObservedJob;
+  installPods: ObservedPod[];
+  /** What the running install Pod's log says (accelerator, latest progress), read only while it runs. */
+  installLog?: InstallLog;
   extractJob?: ObservedJob;
   extractPods: ObservedPod[];
   /**

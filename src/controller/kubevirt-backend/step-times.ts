@@ -6,7 +6,8 @@ export type StepTimes = NonNullable<RootfsBuildStatus["steps"]>;
 
 /**
  * When each step ran: the worker's own times when it reported them (fetch and remaster, the prepare
- * Job's two containers), else the Jobs' times; the install from the VM's creation to its instance's success.
+ * Job's two containers), else the Jobs' times; the install from the VM's creation to its instance's
+ * success, or the install Job's times (pod runtime).
  */
 export function stepTimes(
   snapshot: Snapshot,
@@ -20,12 +21,12 @@ export function stepTimes(
   };
   return [
     ...(reported.prepare?.length ? reported.prepare : jobStep("fetch", snapshot.prepareJob)),
-    ...(install ? [install] : []),
+    ...(install ? [install] : jobStep("install", snapshot.installJob)),
     ...(reported.extract?.length ? reported.extract : jobStep("extract", snapshot.extractJob)),
   ];
 }
 
-function jobStep(name: "fetch" | "extract", job: ObservedJob | undefined): StepTimes {
+function jobStep(name: "fetch" | "install" | "extract", job: ObservedJob | undefined): StepTimes {
   const startTime = job?.status?.startTime;
   return startTime ? [{ name, startTime, completionTime: job.status?.completionTime }] : [];
 }

@@ -7,6 +7,7 @@ import {
   type Manager,
   type Watch,
 } from "../../runtime/index.js";
+import type { InstallRuntime } from "../manifests/index.js";
 import { managedBy, managedByLabel } from "../manifests/object-meta.js";
 import { jobNameLabel } from "./job-outcome.js";
 import type { ChildInformers } from "./observe.js";
@@ -16,11 +17,16 @@ import { virtualMachineInstanceRef, virtualMachineRef } from "./refs.js";
 
 /**
  * The manager's caches of every child the backend reads: only objects labelled as the operator's (the
- * Job Pods and virt-launcher Pods inherit the label from their templates), in every namespace, or in the
- * operator's watchNamespaces. Secrets
+ * Job Pods and virt-launcher Pods inherit the label from their templates), in every namespace or in the
+ * operator's watchNamespaces; VMs and
+ * their instances only where installs run in them (a cluster without KubeVirt serves neither). Secrets
  * are not among them: the operator creates its Secrets but never reads them (no cluster-wide Secret read).
  */
-export function kubevirtChildInformers(manager: Manager, namespaces: string[] = []): ChildInformers {
+export function kubevirtChildInformers(
+  manager: Manager,
+  installRuntime: InstallRuntime,
+  namespaces: string[] = [],
+): ChildInformers {
   const opts = {
     labelSelector: `${managedByLabel}=${managedBy}`,
     ...(namespaces.length > 0 && { namespaces }),
@@ -29,8 +35,10 @@ export function kubevirtChildInformers(manager: Manager, namespaces: string[] = 
     pvcs: manager.addInformer(coreRefs.pvc, opts),
     jobs: manager.addInformer<ObservedJob>(coreRefs.job, opts),
     pods: manager.addInformer<ObservedPod>(coreRefs.pod, opts),
-    vms: manager.addInformer(virtualMachineRef, opts),
-    vmis: manager.addInformer<ObservedVmi>(virtualMachineInstanceRef, opts),
+    ...(installRuntime === "kubevirt" && {
+      vms: manager.addInformer(virtualMachineRef, opts),
+      vmis: manager.addInformer<ObservedVmi>(virtualMachineInstanceRef, opts),
+    }),
   };
 }
 
@@ -46,11 +54,12 @@ export function kubevirtChildWatches(informers: ChildInformers): Watch[] {
   return [
     watch(pvcs, owningBuilds),
     watch(jobs, owningBuilds),
-    watch(vms, owningBuilds),
     watch(pods, (pod: ObservedPod) =>
       ownersOfCached(jobs, inNamespaceOf(pod, pod.metadata.labels?.[jobNameLabel])),
     ),
-    watch(vmis, (vmi: ObservedVmi) => ownersOfCached(vms, objectKey(vmi))),
+    ...(vms && vmis
+      ? [watch(vms, owningBuilds), watch(vmis, (vmi: ObservedVmi) => ownersOfCached(vms, objectKey(vmi)))]
+      : []),
   ];
 }
 
@@ -66,7 +75,7 @@ export function wireKubevirtBackend(
   manager: Manager,
   opts: Omit<KubevirtBackendOptions, "client" | "informers" | "log">,
 ): { backend: KubevirtBackend; watches: Watch[] } {
-  const informers = kubevirtChildInformers(manager, opts.config.watchNamespaces);
+  const informers = kubevirtChildInformers(manager, opts.installRuntime, opts.config.watchNamespaces);
   const backend = new KubevirtBackend({
     ...opts,
     client: manager.client,

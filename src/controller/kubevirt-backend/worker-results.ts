@@ -1,4 +1,4 @@
-// What `rootfs worker prepare|extract` writes to its termination message (/dev/termination-log) and the
+// What `rootfs worker fetch|remaster|install|extract` writes to its termination message (/dev/termination-log) and the
 // backend reads back from the finished Pod's status: one compact JSON object, at most 4096 bytes
 // (the kubelet truncates longer messages). Exit 0 with a result on success; exit non-zero with a failure.
 import { z } from "zod";

@@ -2,6 +2,9 @@ import type { RootfsBuild } from "../../api/rootfsbuild.js";
 import type { AnswerPlan } from "../../pipeline/answer-plan.js";
 import type { OperatorConfig } from "../config.js";
 
+/** Where the installer runs: a KubeVirt VM, or qemu in a Pod of an install Job (operator config installRuntime). */
+export type InstallRuntime = "kubevirt" | "pod";
+
 /** Everything the child-object builders read; they are pure functions of it. */
 export interface BuildContext {
   /** As read from the apiserver: metadata.name, namespace and uid are set. */
@@ -24,6 +27,8 @@ export interface BuildContext {
   pinnedChecksum?: string;
   plan: AnswerPlan;
   config: OperatorConfig;
+  /** The operator's installRuntime, "auto" resolved at start-up. */
+  installRuntime: InstallRuntime;
 }
 
 /** The namespace children live in; a build read from the apiserver always has one. */

@@ -10,6 +10,8 @@ export function isoChildName(isoKey: string): string {
 export interface BuildChildren {
   targetDiskPvc: string;
   installVm: string;
+  /** The install Job of the pod runtime; named like the VM, which it replaces. */
+  installJob: string;
   extractJob: string;
   isoPvc: string;
   prepareJob: string;
@@ -21,6 +23,7 @@ export function allChildNames(ctx: BuildContext): BuildChildren {
   return {
     targetDiskPvc: childName(build, "disk", ctx.key),
     installVm: childName(build, "install", ctx.key),
+    installJob: childName(build, "install", ctx.key),
     extractJob: childName(build, "extract", ctx.key),
     isoPvc: isoChildName(ctx.isoKey),
     prepareJob: isoChildName(ctx.isoKey),

@@ -61,6 +61,7 @@ export interface PodSecurityContext {
   runAsUser: number;
   runAsGroup: number;
   fsGroup?: number;
+  supplementalGroups?: number[];
   seccompProfile: { type: "RuntimeDefault" };
 }
 

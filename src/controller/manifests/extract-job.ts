@@ -3,13 +3,13 @@ import type { BuildContext } from "./build-context.js";
 import { parseQuantity } from "../../api/quantity.js";
 import { allChildNames, answerSecretName } from "./child-names.js";
 import type { EnvVar, Job, PodVolume, VolumeMount } from "./core-types.js";
+import { kvmAccess } from "./kvm.js";
 import { buildChildMeta, type OwnerObject } from "./object-meta.js";
 import type { ResolvedStorage, S3Storage } from "./storage.js";
 import { buildConfigPath, gibibytes, workerPodTemplate } from "./worker-pod.js";
 
 export const targetMountPath = "/target";
 export const outputMountPath = "/output";
-export const kvmResource = "devices.kubevirt.io/kvm";
 
 /**
  * Reads the installed disk with libguestfs (direct backend) and writes the outputs to the storage PVC
@@ -57,7 +57,7 @@ export function extractJob(
           { name: "target", persistentVolumeClaim: { claimName: names.targetDiskPvc, readOnly: true } },
           output.volume,
         ],
-        extraLimits: ctx.config.kvmDevice ? { [kvmResource]: "1" } : {},
+        kvm: kvmAccess(ctx),
         scratchBytes: parseQuantity(ctx.config.workerResources.scratch),
         otherEphemeralBytes: outputBytes,
         writesTree: writesNfsrootTree(ctx, opts.storage),

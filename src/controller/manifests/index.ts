@@ -1,5 +1,5 @@
 // Pure builders of a RootfsBuild's child objects, with deterministic names.
-export { namespaceOf, type BuildContext } from "./build-context.js";
+export { namespaceOf, type BuildContext, type InstallRuntime } from "./build-context.js";
 export {
   allChildNames,
   answerSecretName,
@@ -30,5 +30,7 @@ export { fetchContainer, prepareJob } from "./prepare-job.js";
 export { workerContainer } from "./worker-pod.js";
 export { targetDiskPvc } from "./target-disk-pvc.js";
 export { installVm, type InstallVirtualMachine } from "./install-vm.js";
-export { extractJob, kvmResource } from "./extract-job.js";
+export { extractJob } from "./extract-job.js";
+export { installConsolePath, installDeadlineGraceSeconds, installJob } from "./install-job.js";
+export { kvmAccess, kvmResource } from "./kvm.js";
 export { resolveStorage, waitingForStoragePvc, type ResolvedStorage, type S3Storage } from "./storage.js";

@@ -41,7 +41,6 @@ export function prepareJob(ctx: BuildContext, isoPvc: OwnerObject & { isoBytes: 
         env: [],
         mounts: [{ name: "iso", mountPath: isoMountPath }],
         volumes: [{ name: "iso", persistentVolumeClaim: { claimName: names.isoPvc } }],
-        extraLimits: {},
         // The fetch container downloads the whole source ISO into /tmp.
         scratchBytes: isoPvc.isoBytes + parseQuantity(ctx.config.workerResources.scratch),
       }),

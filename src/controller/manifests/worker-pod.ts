@@ -3,6 +3,7 @@
 // the extract Pod that writes an nfsroot tree (see treeWriter).
 import { buildConfigKey, prepareConfigKey } from "./answer-secret.js";
 import type { BuildContext } from "./build-context.js";
+import type { KvmAccess } from "./kvm.js";
 import type {
   Container,
   ContainerSecurityContext,
@@ -77,8 +78,10 @@ export interface WorkerPodParts {
   scratchBytes: number;
   /** Bytes of the other emptyDirs in `volumes`, which count against the Pod's ephemeral storage too. */
   otherEphemeralBytes?: number;
-  /** Extended resources (such as /dev/kvm) added to the limits. */
-  extraLimits: Record<string, string>;
+  /** /dev/kvm: its extended resource in the limits, and the group that may open it. */
+  kvm?: KvmAccess;
+  /** CPU and memory instead of the operator's workerResources (e.g. sized to an install VM). */
+  compute?: { requests: Record<string, string>; limits: Record<string, string> };
   /** Run as root with treeWriterCapabilities (Pod Security "baseline") instead of non-root ("restricted"). */
   writesTree?: boolean;
 }
@@ -86,11 +89,10 @@ export interface WorkerPodParts {
 export function workerPodTemplate(ctx: BuildContext, parts: WorkerPodParts): PodTemplate {
   const { workerImage, workerImagePullPolicy, workerResources, nodeSelectors } = ctx.config;
   // Requested and limited alike, so a step that writes more than it said is evicted, not the node filled.
-  const compute = {
-    cpu: workerResources.cpu,
-    memory: workerResources.memory,
-    "ephemeral-storage": gibibytes(parts.scratchBytes + (parts.otherEphemeralBytes ?? 0)),
-  };
+  const ephemeral = { "ephemeral-storage": gibibytes(parts.scratchBytes + (parts.otherEphemeralBytes ?? 0)) };
+  const defaults = { cpu: workerResources.cpu, memory: workerResources.memory };
+  const compute = parts.compute ?? { requests: defaults, limits: defaults };
+  const supplementalGroups = parts.kvm?.supplementalGroups;
   const container = (name: string, command: string[]): Container => ({
     name,
     image: workerImage,
@@ -103,7 +105,10 @@ export function workerPodTemplate(ctx: BuildContext, parts: WorkerPodParts): Pod
       { name: "config", mountPath: configDir, readOnly: true },
       { name: "tmp", mountPath: "/tmp" },
     ]),
-    resources: { requests: { ...compute }, limits: { ...compute, ...parts.extraLimits } },
+    resources: {
+      requests: { ...compute.requests, ...ephemeral },
+      limits: { ...compute.limits, ...ephemeral, ...parts.kvm?.limits },
+    },
     securityContext: parts.writesTree ? treeWriter.container() : containerSecurityContext(),
     terminationMessagePolicy: "File",
   });
@@ -114,7 +119,10 @@ export function workerPodTemplate(ctx: BuildContext, parts: WorkerPodParts): Pod
       // The worker reads everything from /config and reports through its termination message.
       automountServiceAccountToken: false,
       enableServiceLinks: false,
-      securityContext: parts.writesTree ? treeWriter.pod() : podSecurityContext(),
+      securityContext: {
+        ...(parts.writesTree ? treeWriter.pod() : podSecurityContext()),
+        ...(supplementalGroups && { supplementalGroups: [...supplementalGroups] }),
+      },
       nodeSelector: { ...nodeSelectors[ctx.build.spec.os.arch] },
       ...(parts.init && { initContainers: [container(parts.init.name, parts.init.command)] }),
       containers: [container(workerContainer, parts.command)],

@@ -46,6 +46,7 @@ export async function installLocal(req: LocalInstallRequest): Promise<LocalInsta
       timeoutMs: req.timeoutMs,
       signal: req.signal,
       onLine: (line) => {
+        req.onConsoleLine?.(line);
         const meaning = watcher.accept(line);
         if (meaning?.kind === "progress") say(meaning.text, meaning.percent);
         if (meaning?.kind === "failure") {

@@ -42,6 +42,8 @@ export interface LocalInstallRequest {
   monitor: InstallMonitor;
   accel?: AcceleratorRequest;
   onProgress?: ProgressListener;
+  /** Every console line as it arrives (a worker Pod copies them to its log). */
+  onConsoleLine?: (line: string) => void;
   signal?: AbortSignal;
 }
 

@@ -55,6 +55,7 @@ export async function workerConfig(
     pinnedChecksum: `sha256:${sourceSHA256}`,
     plan: await planAnswerFile(build.spec, noRefs),
     config: operatorConfigSchema.parse({}),
+    installRuntime: "kubevirt",
   };
   const json = buildConfigJson(ctx);
   return {

@@ -88,6 +88,7 @@ describe("rootfs worker fetch + remaster", () => {
       plan,
       // The test serves the ISO over plain http on loopback, which the operator refuses by default.
       config: operatorConfigSchema.parse({ sources: { allowPlainHTTP: true, allowPrivateAddresses: true } }),
+      installRuntime: "kubevirt" as const,
     };
     const isoPvc = { apiVersion: "v1", kind: "PersistentVolumeClaim", metadata: { name: "iso", uid: "u" } };
     const config = await mountSecret(prepareSecret(ctx, isoPvc), path.join(work, "prepare-config"));

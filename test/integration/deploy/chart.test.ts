@@ -129,6 +129,8 @@ describe("Helm chart", () => {
       workerImagePullPolicy: "Never",
       storageClassName: "fast-ssd",
       kvmDevice: false,
+      kvmGroupId: 36,
+      installRuntime: "pod",
       nodeSelectors: optionValues.builds.nodeSelectors,
       defaultStorage: { pvc: { claimName: "rootfs-artifacts", subPath: "catalog" } },
       workerResources: optionValues.builds.workerResources,

@@ -48,6 +48,8 @@ export const optionValues = {
     workerImage: { repository: "registry.example/rootfs/worker", tag: "dev", pullPolicy: "Never" },
     workerResources: { cpu: "2", memory: "4Gi", scratch: "6Gi" },
     kvmDevice: false,
+    kvmGroupId: 36,
+    installRuntime: "pod",
     nodeSelectors: {
       x86_64: { "kubernetes.io/arch": "amd64", "example.com/kvm": "true" },
       aarch64: { "kubernetes.io/arch": "arm64" },

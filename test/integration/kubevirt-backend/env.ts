@@ -6,6 +6,7 @@ import type { RootfsBuild } from "../../../src/api/rootfsbuild.js";
 import { operatorConfigSchema, type OperatorConfig } from "../../../src/controller/config.js";
 import { startOperator as startRootfsOperator } from "../../../src/controller/operator.js";
 import { wireKubevirtBackend } from "../../../src/controller/kubevirt-backend/index.js";
+import type { InstallRuntime } from "../../../src/controller/manifests/index.js";
 import { rootfsBuildRef } from "../../../src/controller/resources.js";
 import {
   KubeClient,
@@ -94,6 +95,7 @@ export async function startOperator(
     leaderElection?: boolean;
     /** Ask the ISO's server for its size (HEAD), as the operator does, instead of a fixed 4.4 GB. */
     realIsoSize?: boolean;
+    installRuntime?: InstallRuntime;
   } = {},
 ): Promise<Manager> {
   // TEST_LOG=info (or debug) shows what the operator did.
@@ -116,6 +118,7 @@ export async function startOperator(
       wire: (manager) =>
         wireKubevirtBackend(manager, {
           config,
+          installRuntime: as.installRuntime ?? "kubevirt",
           pollIntervalMs: 250,
           ...(!as.realIsoSize && { isoSize: () => Promise.resolve(4_400_000_000) }),
           now: () => new Date(Date.now() + env.clockOffsetMs),

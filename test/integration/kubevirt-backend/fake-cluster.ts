@@ -15,7 +15,10 @@ import { coreRefs, Informer, type KubeObject, type ResourceRef } from "../../../
 import { eventually } from "../../helpers/eventually.js";
 import { namespace, restrictedNamespace, type Env } from "./env.js";
 
-/** Each kind of child, by the rootfs.dev/step label its builder sets (prepareSecret: "prepare"). */
+/**
+ * Each kind of child, by the rootfs.dev/step label its builder sets (prepareSecret: "prepare";
+ * installJob, the pod runtime's install: "install").
+ */
 export const children = {
   answer: coreRefs.secret,
   iso: coreRefs.pvc,
@@ -23,9 +26,11 @@ export const children = {
   prepareSecret: coreRefs.secret,
   disk: coreRefs.pvc,
   install: virtualMachineRef,
+  installJob: coreRefs.job,
   extract: coreRefs.job,
 } satisfies Record<string, ResourceRef>;
 export type Step = keyof typeof children;
+const stepLabel: Partial<Record<Step, string>> = { prepareSecret: "prepare", installJob: "install" };
 
 /** The Secrets belong to the build through the PVC that owns each (they go with it). */
 const ownedThrough: Partial<Record<Step, Step>> = { answer: "disk", prepareSecret: "iso" };
@@ -34,7 +39,7 @@ const ownedThrough: Partial<Record<Step, Step>> = { answer: "disk", prepareSecre
 export async function childrenOf(env: Env, build: RootfsBuild, step: Step): Promise<KubeObject[]> {
   const { items } = await env.client.list(children[step], {
     namespace,
-    labelSelector: `rootfs.dev/step=${step === "prepareSecret" ? "prepare" : step}`,
+    labelSelector: `rootfs.dev/step=${stepLabel[step] ?? step}`,
   });
   const via = ownedThrough[step];
   const owners = via
@@ -58,11 +63,11 @@ export function countsOf(found: Record<Step, KubeObject[]>): Record<Step, number
   >;
 }
 
-/** A build's children once every step ran: one of each. */
-export const oneOfEach = Object.fromEntries(Object.keys(children).map((step) => [step, 1])) as Record<
-  Step,
-  number
->;
+/** A build's children once every step ran: one of each, the install a VM or (pod runtime) a Job. */
+export function oneOfEach(installRuntime: "kubevirt" | "pod" = "kubevirt"): Record<Step, number> {
+  const counts = Object.fromEntries(Object.keys(children).map((step) => [step, 1])) as Record<Step, number>;
+  return { ...counts, [installRuntime === "pod" ? "install" : "installJob"]: 0 };
+}
 
 /** Waits until the build has exactly one child of `step`, and returns it. */
 export async function childOf<T extends KubeObject = KubeObject>(
@@ -277,7 +282,9 @@ async function pinnedDigestReport(env: Env, volumes: SecretVolume[] | undefined)
     source: { iso: { checksum?: string } };
   };
   const sourceSHA256 = prepare.source.iso.checksum?.replace(/^sha256:/, "");
-  return JSON.stringify(sourceSHA256 ? { sourceSHA256 } : {});
+  // What `rootfs worker fetch` writes, as the real kubelet showed it: the digest and the step's times.
+  const steps = [{ name: "fetch", startTime: workerTime(0), completionTime: workerTime(1) }];
+  return JSON.stringify({ ...(sourceSHA256 && { sourceSHA256 }), steps });
 }
 
 /** The kubelet (and virt-launcher) would not start a Pod whose Secret volume is missing. */
@@ -309,9 +316,23 @@ export const workerFailure = (reason: string, message: string): WorkerExit => ({
   exitCode: 1,
   message: JSON.stringify({ reason, message }),
 });
+/** A time a worker reports, `seconds` after the fake workers' common start. */
+const workerTime = (seconds: number) => new Date(Date.UTC(2026, 2, 1, 10, 0, seconds)).toISOString();
+
 export const prepareSucceeded: WorkerExit = {
   exitCode: 0,
-  message: JSON.stringify({ volumeId: "openEuler-24.03-LTS-x86_64" }),
+  message: JSON.stringify({
+    volumeId: "openEuler-24.03-LTS-x86_64",
+    steps: [{ name: "remaster", startTime: workerTime(1), completionTime: workerTime(2) }],
+  }),
+};
+/** What `rootfs worker install` writes once the installer powered off. */
+export const installSucceeded: WorkerExit = {
+  exitCode: 0,
+  message: JSON.stringify({
+    accel: "tcg",
+    steps: [{ name: "install", startTime: workerTime(2), completionTime: workerTime(3) }],
+  }),
 };
 /** The extract result: PVC locations relative to the worker's --out, storage left to the backend. */
 export const extractSucceeded: WorkerExit = {
@@ -329,6 +350,8 @@ export const extractSucceeded: WorkerExit = {
 /** What playCluster() makes each worker Job end with, by its rootfs.dev/step label, and when. */
 export interface ClusterScript {
   prepare: WorkerExit;
+  /** How the pod runtime's install Jobs end. */
+  installJob: WorkerExit;
   /** The prepare Pod's fetch result; by default the digest its configuration pins. */
   fetchMessage?: string;
   extract: WorkerExit;
@@ -351,7 +374,12 @@ export interface PlayedCluster {
  * instance, once per uid, `runsFor()` after the test sees it.
  */
 export async function playCluster(env: Env, script: Partial<ClusterScript> = {}): Promise<PlayedCluster> {
-  const { prepare = prepareSucceeded, extract = extractSucceeded, install = "Succeeded" } = script;
+  const {
+    prepare = prepareSucceeded,
+    installJob = installSucceeded,
+    extract = extractSucceeded,
+    install = "Succeeded",
+  } = script;
   const stop = new AbortController();
   const opts = { namespace, labelSelector: "app.kubernetes.io/managed-by=rootfs-operator" };
   const jobs = new Informer<ObservedJob>(env.client, children.prepare, opts);
@@ -380,7 +408,14 @@ export async function playCluster(env: Env, script: Partial<ClusterScript> = {})
   };
   jobs.onChange((job, _key, deleted) => {
     const step = job.metadata.labels?.["rootfs.dev/step"];
-    const exit = step === "prepare" ? prepare : step === "extract" ? extract : undefined;
+    const exit =
+      step === "prepare"
+        ? prepare
+        : step === "install"
+          ? installJob
+          : step === "extract"
+            ? extract
+            : undefined;
     if (exit && !deleted && jobOutcome(job).phase === "running")
       play(children.prepare, job, () =>
         finishJob(env, job, exit, step === "prepare" ? script.fetchMessage : undefined),

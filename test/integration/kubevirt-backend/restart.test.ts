@@ -42,7 +42,7 @@ describe("kubevirt backend: operator restart mid-build on a real apiserver", () 
     await buildUntil(env, "restarted", phaseIs("Extracting"));
     // A few more passes (the poll interval is 250 ms) must not make twins.
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    assert.deepEqual(countsOf(await allChildrenOf(env, build)), oneOfEach);
+    assert.deepEqual(countsOf(await allChildrenOf(env, build)), oneOfEach());
     assert.equal((await childOf(env, build, "install")).metadata.uid, vm.metadata.uid);
 
     await finishJob(env, extract, extractSucceeded);

@@ -5,6 +5,7 @@ import {
   answerSecret,
   answerSecretName,
   extractJob,
+  installJob,
   installVm,
   isoPvc,
   prepareJob,
@@ -44,6 +45,7 @@ export function allChildren(ctx: BuildContext): Record<ChildId, ChildObject> {
     answerSecret: answerSecret(ctx, createdDisk(ctx)),
     targetDiskPvc: targetDiskPvc(ctx),
     installVm: installVm(ctx, createdDisk(ctx)),
+    installJob: installJob(ctx, { targetDiskPvc: createdDisk(ctx) }),
     extractJob: extractJobFor(ctx),
     isoPvc: isoPvc(ctx, isoSizeBytes),
     prepareJob: prepareJobFor(ctx),
@@ -64,6 +66,6 @@ export function allNames(ctx: BuildContext): Record<ChildId, string> {
  * The objects owned by one build (controller reference), those shared by builds of one ISO, and the
  * Secrets, which depend on a PVC (their controller) and go with it.
  */
-export const buildOwned = ["targetDiskPvc", "installVm", "extractJob"] as const;
+export const buildOwned = ["targetDiskPvc", "installVm", "installJob", "extractJob"] as const;
 export const shared = ["isoPvc", "prepareJob"] as const;
 export const dependents = { answerSecret: "targetDiskPvc", prepareSecret: "isoPvc" } as const;

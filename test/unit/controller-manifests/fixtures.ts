@@ -4,7 +4,7 @@ import { createHash } from "node:crypto";
 import type { RootfsBuild } from "../../../src/api/rootfsbuild.js";
 import { parseRootfsBuild } from "../../../src/api/validate.js";
 import { operatorConfigSchema, type OperatorConfig } from "../../../src/controller/config.js";
-import type { BuildContext } from "../../../src/controller/manifests/index.js";
+import type { BuildContext, InstallRuntime } from "../../../src/controller/manifests/index.js";
 import { planAnswerFile, type RefResolver } from "../../../src/pipeline/answer-plan.js";
 import { inNamespace, rootfsBuild, set, withDistro, type Modifier } from "../../helpers/builds.js";
 
@@ -104,7 +104,7 @@ export function operatorConfig(input: Record<string, unknown> = {}): OperatorCon
 
 export async function contextFor(
   build: RootfsBuild,
-  opts: { config?: OperatorConfig; key?: string; isoKey?: string } = {},
+  opts: { config?: OperatorConfig; key?: string; isoKey?: string; installRuntime?: InstallRuntime } = {},
 ): Promise<BuildContext> {
   return {
     build,
@@ -115,5 +115,6 @@ export async function contextFor(
     pinnedChecksum: `sha256:${"f".repeat(64)}`,
     plan: await planAnswerFile(build.spec, stubRefs),
     config: opts.config ?? operatorConfig({ storageClassName: "fast-local" }),
+    installRuntime: opts.installRuntime ?? "kubevirt",
   };
 }

@@ -82,6 +82,7 @@ describe("owner references and labels", () => {
       answerSecret: "answer",
       targetDiskPvc: "disk",
       installVm: "install",
+      installJob: "install",
       extractJob: "extract",
       isoPvc: "iso",
       prepareJob: "prepare",

@@ -48,6 +48,7 @@ describe("child names", () => {
       answerSecret: `b1-answer-${uid8(pvcUids.targetDiskPvc)}`,
       targetDiskPvc: `b1-disk-${key8}`,
       installVm: `b1-install-${key8}`,
+      installJob: `b1-install-${key8}`,
       extractJob: `b1-extract-${key8}`,
       isoPvc: `rootfs-iso-${ctx.isoKey.slice(0, 12)}`,
       prepareJob: `rootfs-iso-${ctx.isoKey.slice(0, 12)}`,

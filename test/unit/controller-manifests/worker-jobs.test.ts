@@ -1,7 +1,12 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
-import { allChildNames, type BuildContext, type Job } from "../../../src/controller/manifests/index.js";
-import { allNames, extractJobFor, prepareJobFor } from "./all-children.js";
+import {
+  allChildNames,
+  installJob,
+  type BuildContext,
+  type Job,
+} from "../../../src/controller/manifests/index.js";
+import { allNames, createdDisk, extractJobFor, prepareJobFor } from "./all-children.js";
 import {
   buildNamed,
   contextFor,
@@ -37,6 +42,13 @@ describe("worker Jobs", () => {
   for (const { id, make, secret, config } of [
     { id: "prepare", make: prepareJobFor, secret: "prepareSecret", config: "prepare.json" },
     { id: "extract", make: cgzExtractFor, secret: "answerSecret", config: "build.json" },
+    {
+      id: "install (installRuntime pod)",
+      make: (ctx: BuildContext) =>
+        installJob({ ...ctx, installRuntime: "pod" }, { targetDiskPvc: createdDisk(ctx) }),
+      secret: "answerSecret",
+      config: "build.json",
+    },
   ]) {
     test(`${id}: non-root, no privilege escalation, no capabilities, RuntimeDefault seccomp`, async () => {
       const job = make(await contextFor(buildNamed("secure")));

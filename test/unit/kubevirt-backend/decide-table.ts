@@ -2,6 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { type Action, type Decision, type Snapshot } from "../../../src/controller/kubevirt-backend/index.js";
+import type { InstallRuntime } from "../../../src/controller/manifests/index.js";
 import type { KubeObject } from "../../../src/runtime/index.js";
 import { at, decideFor, fixture, type Fixture } from "./fixtures.js";
 
@@ -35,10 +36,15 @@ export const messageOf = (d: Decision): string => ("message" in d.state ? (d.sta
 /** The JSON a failed worker writes to its termination message. */
 export const failure = (reason: string, message: string): string => JSON.stringify({ reason, message });
 
-export function runTable(rows: Row[]): void {
+/** Runs each row as a test; `installRuntime` pod decides as an operator without KubeVirt would. */
+export function runTable(rows: Row[], opts: { installRuntime?: InstallRuntime } = {}): void {
   for (const row of rows) {
     test(row.name, async () => {
-      const f = await fixture();
+      const base = await fixture();
+      const f = {
+        ...base,
+        ctx: { ...base.ctx, installRuntime: opts.installRuntime ?? base.ctx.installRuntime },
+      };
       const decision = decideFor(f, row.snap(f), at(row.now ?? 10));
       assert.equal(describeState(decision), row.state, messageOf(decision));
       assert.deepEqual(describeActions(decision.actions), row.actions);

@@ -132,7 +132,13 @@ export function decideFor(f: Fixture, snap: Snapshot, time: string): Decision {
   return decide(f.ctx, resolveStorage(f.ctx.build, f.ctx.config), snap, new Date(time));
 }
 
-export const emptySnapshot = (): Snapshot => ({ preparePods: [], extractPods: [], stale: [], squatted: [] });
+export const emptySnapshot = (): Snapshot => ({
+  preparePods: [],
+  installPods: [],
+  extractPods: [],
+  stale: [],
+  squatted: [],
+});
 
 /** The prepare Job's finished Pod, whose fetch container verified the source as `sourceSHA256`. */
 export function preparePod(forJob: ObservedJob, sourceSHA256: string | undefined): ObservedPod {
