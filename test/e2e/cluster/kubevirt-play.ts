@@ -56,12 +56,14 @@ export async function playKubevirtInstall(
   const disk = template.spec.volumes.find((v) => v.name === "target");
   const claimName = disk?.persistentVolumeClaim?.claimName;
   if (!claimName) throw new Error(`VM ${vm.metadata.name} has no target-disk PVC volume`);
+  // As virt-controller makes it (metav1.NewControllerRef): the operator believes a VMI only then.
   const owner = {
     apiVersion: "kubevirt.io/v1",
     kind: "VirtualMachine",
     name: vm.metadata.name,
     uid: vm.metadata.uid,
     controller: true,
+    blockOwnerDeletion: true,
   };
   await apply(cp, {
     apiVersion: "kubevirt.io/v1",
