@@ -118,6 +118,15 @@ describe("fetch: servers that misbehave", () => {
     await rm(cacheDir, { recursive: true, force: true });
   });
   const options = (stallTimeoutMs = 5000) => ({ policy: loopback, maxRedirects: 5, stallTimeoutMs });
+  /** The test server's /os.iso, fetched under the loopback policy with `more` options on top. */
+  const fetchIso = (sha256: string, more: Partial<Parameters<typeof fetchVerified>[0]> = {}) =>
+    fetchVerified({
+      url: `${server?.url ?? ""}/os.iso`,
+      checksum: `sha256:${sha256}`,
+      cacheDir,
+      policy: loopback,
+      ...more,
+    });
 
   test("a 100 MiB checksum file is cut off after 1 MiB", async () => {
     let sent = 0;
@@ -168,12 +177,7 @@ describe("fetch: servers that misbehave", () => {
     for (const location of ["http://169.254.169.254/latest/meta-data/", "file:///etc/shadow"]) {
       server = await startServer((_req, res) => res.writeHead(302, { location }).end());
       await assert.rejects(
-        fetchVerified({
-          url: `${server.url}/os.iso`,
-          checksum: `sha256:${digest}`,
-          cacheDir,
-          policy: loopback,
-        }),
+        fetchIso(digest),
         failsWith("SourceNotAllowed", /link-local address|redirected to a file:\/\/ URL/),
         location,
       );
@@ -185,12 +189,7 @@ describe("fetch: servers that misbehave", () => {
   test("an ISO larger than the policy's limit is refused on its Content-Length", async () => {
     server = await startServer(serveBody(iso));
     await assert.rejects(
-      fetchVerified({
-        url: `${server.url}/os.iso`,
-        checksum: `sha256:${digest}`,
-        cacheDir,
-        policy: { ...loopback, maxSourceBytes: 1024 * 1024 },
-      }),
+      fetchIso(digest, { policy: { ...loopback, maxSourceBytes: 1024 * 1024 } }),
       failsWith("SourceTooLarge", /larger than the 1048576 bytes this operator accepts/),
     );
   });
@@ -201,12 +200,7 @@ describe("fetch: servers that misbehave", () => {
       res.end(iso);
     });
     await assert.rejects(
-      fetchVerified({
-        url: `${server.url}/os.iso`,
-        checksum: `sha256:${digest}`,
-        cacheDir,
-        policy: { ...loopback, maxSourceBytes: 1024 * 1024 },
-      }),
+      fetchIso(digest, { policy: { ...loopback, maxSourceBytes: 1024 * 1024 } }),
       failsWith("SourceTooLarge", /\(at least 10\d{5}\)/),
     );
   });
@@ -224,13 +218,7 @@ describe("fetch: servers that misbehave", () => {
       serveBody(newer, '"new"')(req, res);
     });
     const newerDigest = createHash("sha256").update(newer).digest("hex");
-    const got = await fetchVerified({
-      url: `${server.url}/os.iso`,
-      checksum: `sha256:${newerDigest}`,
-      cacheDir,
-      policy: loopback,
-      retryDelayMs: 10,
-    });
+    const got = await fetchIso(newerDigest, { retryDelayMs: 10 });
     assert.equal(got.sha256, newerDigest);
     assert.deepEqual(await readFile(got.path), newer);
     // It did ask to resume; the server's answer to If-Range was the whole new file.
@@ -254,13 +242,7 @@ describe("fetch: servers that misbehave", () => {
         res.end(iso);
       } else serveBody(iso, '"v"')(req, res);
     });
-    const got = await fetchVerified({
-      url: `${server.url}/os.iso`,
-      checksum: `sha256:${digest}`,
-      cacheDir,
-      policy: loopback,
-      retryDelayMs: 10,
-    });
+    const got = await fetchIso(digest, { retryDelayMs: 10 });
     assert.equal(got.sha256, digest);
     assert.deepEqual(await readFile(got.path), iso);
   });
@@ -272,14 +254,7 @@ describe("fetch: servers that misbehave", () => {
       res.writeHead(503).end();
     });
     await assert.rejects(
-      fetchVerified({
-        url: `${server.url}/os.iso`,
-        checksum: `sha256:${digest}`,
-        cacheDir,
-        policy: loopback,
-        retries: 3,
-        retryDelayMs: 100,
-      }),
+      fetchIso(digest, { retries: 3, retryDelayMs: 100 }),
       failsWith("DownloadFailed", /503/),
     );
     const gaps = times.slice(1).map((t, i) => t - (times[i] ?? t));
