@@ -30,7 +30,8 @@ void test("SIGTERM: finishes the in-flight reconcile, releases the lease, exits 
     for (const p of parts) if (p.trim()) lines.push(JSON.parse(p) as LogLine);
   });
   child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-  const exited = new Promise<number | null>((resolve) => child.on("exit", (code) => resolve(code)));
+  // "close", not "exit": "exit" can come before the last lines on stdout were read.
+  const exited = new Promise<number | null>((resolve) => child.on("close", (code) => resolve(code)));
   try {
     await eventually(
       () => lines.some((l) => l.msg === "Became leader"),
