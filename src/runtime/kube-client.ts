@@ -7,11 +7,17 @@ import { ApiError } from "./api-error.js";
 import { credentialsFor } from "./kube-credentials.js";
 import { loadKubeAccess } from "./kubeconfig.js";
 import { KubeTransport, type Query } from "./kube-transport.js";
-import { apiVersionOf, collectionPath, objectPath, type KubeObject, type ResourceRef } from "./resources.js";
+import {
+  apiVersionOf,
+  collectionPath,
+  objectPath,
+  type KubeObject,
+  type ResourceRef,
+} from "./kube-object.js";
 import { watchStream, type WatchEvent } from "./watch-stream.js";
 
 export * from "./api-error.js";
-export * from "./resources.js";
+export * from "./kube-object.js";
 export type { WatchEvent, WatchEventType } from "./watch-stream.js";
 
 export type PatchType = "merge" | "json" | "strategic" | "apply";

@@ -1,7 +1,7 @@
 // Decodes a watch response: one JSON event per line.
 
 import type { IncomingMessage } from "node:http";
-import type { KubeObject } from "./resources.js";
+import type { KubeObject } from "./kube-object.js";
 
 export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
 
