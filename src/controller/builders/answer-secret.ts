@@ -1,3 +1,4 @@
+import type { V1Secret } from "@kubernetes/client-node";
 import {
   buildConfigKey,
   prepareConfigKey,
@@ -7,18 +8,27 @@ import {
 import { sourcePolicyOf } from "../config.js";
 import type { BuildContext } from "./build-context.js";
 import { answerSecretName, prepareSecretName } from "./child-names.js";
-import type { Secret } from "./core-types.js";
-import { buildLabels, dependentOf, sharedLabels, type OwnerObject } from "./object-meta.js";
+import {
+  buildLabels,
+  dependentOf,
+  sharedLabels,
+  type Child,
+  type OwnerObject,
+  type With,
+} from "./object-meta.js";
 import { namespaceOf } from "./build-context.js";
 
 const secretKeyPattern = /^[-._a-zA-Z0-9]+$/;
+
+/** The answer and prepare Secrets; `data` holds base64-encoded values. */
+export type ChildSecret = With<Child<V1Secret, "v1", "Secret">, { data: Record<string, string> }>;
 
 /**
  * The answer files (for the install VM's side volume) and the extract worker's configuration. Owned by
  * the target disk PVC: the operator never reads Secrets back, and the answers go with the disk they
  * install onto. A side volume made from this Secret carries build.json too, which installers ignore.
  */
-export function answerSecret(ctx: BuildContext, targetDiskPvc: OwnerObject): Secret {
+export function answerSecret(ctx: BuildContext, targetDiskPvc: OwnerObject): ChildSecret {
   return dependentSecret(
     { name: answerSecretName(ctx, targetDiskPvc), labels: buildLabels(ctx, "answer") },
     ctx,
@@ -32,7 +42,7 @@ export function answerSecret(ctx: BuildContext, targetDiskPvc: OwnerObject): Sec
  * the profile embeds them in the ISO (Debian's preseed), which the ISO key covers. It names no build,
  * so every build of the ISO key may share it; it goes with the ISO PVC that owns it.
  */
-export function prepareSecret(ctx: BuildContext, isoPvc: OwnerObject): Secret {
+export function prepareSecret(ctx: BuildContext, isoPvc: OwnerObject): ChildSecret {
   const embedded = ctx.plan.volume.kind === "embedded" ? ctx.plan.answerFile.files : [];
   return dependentSecret(
     { name: prepareSecretName(ctx, isoPvc), labels: sharedLabels(ctx, "prepare") },
@@ -48,7 +58,7 @@ function dependentSecret(
   ctx: BuildContext,
   owner: OwnerObject,
   data: Record<string, string>,
-): Secret {
+): ChildSecret {
   return {
     apiVersion: "v1",
     kind: "Secret",

@@ -1,12 +1,12 @@
+import type { V1EnvVar, V1Volume, V1VolumeMount } from "@kubernetes/client-node";
 import { s3EnvNames } from "../../steps/publish/s3/index.js";
 import type { BuildContext } from "./build-context.js";
 import { parseQuantity } from "../../api/quantity.js";
 import { allChildNames, answerSecretName } from "./child-names.js";
-import type { EnvVar, Job, PodVolume, VolumeMount } from "./core-types.js";
 import { kvmAccess } from "./kvm.js";
 import { buildChildMeta, type OwnerObject } from "./object-meta.js";
 import type { ResolvedStorage, S3Storage } from "./storage.js";
-import { buildConfigPath, gibibytes, workerPodTemplate } from "./worker-pod.js";
+import { buildConfigPath, gibibytes, workerPodTemplate, type WorkerJob } from "./worker-pod.js";
 
 export const targetMountPath = "/target";
 export const outputMountPath = "/output";
@@ -21,7 +21,7 @@ export const outputMountPath = "/output";
 export function extractJob(
   ctx: BuildContext,
   opts: { storage: ResolvedStorage; targetDiskPvc: OwnerObject },
-): Job {
+): WorkerJob {
   const names = allChildNames(ctx);
   const meta = buildChildMeta(ctx, names.extractJob, "extract");
   // Without a PVC the outputs are staged in an emptyDir before the upload: at most the disk's size.
@@ -72,13 +72,13 @@ export function writesNfsrootTree(ctx: BuildContext, storage: ResolvedStorage): 
 }
 
 // The direct backend runs qemu itself (no libvirtd); the appliance cache must go to the writable /tmp.
-const libguestfsEnv = (): EnvVar[] => [
+const libguestfsEnv = (): V1EnvVar[] => [
   { name: "LIBGUESTFS_BACKEND", value: "direct" },
   { name: "LIBGUESTFS_CACHEDIR", value: "/tmp" },
 ];
 
 /** The storage PVC (at its subPath), or scratch space when the outputs only go to S3. */
-function outputVolume(storage: ResolvedStorage, bytes: number): { mount: VolumeMount; volume: PodVolume } {
+function outputVolume(storage: ResolvedStorage, bytes: number): { mount: V1VolumeMount; volume: V1Volume } {
   if (storage.pvc === undefined) {
     return {
       mount: { name: "output", mountPath: outputMountPath },
@@ -93,9 +93,9 @@ function outputVolume(storage: ResolvedStorage, bytes: number): { mount: VolumeM
 }
 
 /** The upload target for `rootfs worker extract`; the credentials come from the user's Secret, unread by us. */
-function s3Env(s3: S3Storage): EnvVar[] {
+function s3Env(s3: S3Storage): V1EnvVar[] {
   const secret = s3.credentialsSecretRef.name;
-  const fromSecret = (key: string): EnvVar => ({
+  const fromSecret = (key: string): V1EnvVar => ({
     name: key,
     valueFrom: { secretKeyRef: { name: secret, key } },
   });

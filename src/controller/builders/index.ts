@@ -7,7 +7,6 @@ export {
   prepareSecretName,
   type BuildChildren,
 } from "./child-names.js";
-export type { ChildMeta, Job, PersistentVolumeClaim, PodTemplate, Secret } from "./core-types.js";
 export {
   buildLabels,
   dependentOf,
@@ -15,12 +14,20 @@ export {
   ownerReference,
   sharedLabels,
   sharedOwnerReference,
+  type ChildMeta,
+  type ChildObject,
   type OwnerObject,
 } from "./object-meta.js";
-export { answerSecret, buildConfigJson, prepareConfigJson, prepareSecret } from "./answer-secret.js";
-export { isoPvc, isoPvcSize } from "./iso-pvc.js";
+export {
+  answerSecret,
+  buildConfigJson,
+  prepareConfigJson,
+  prepareSecret,
+  type ChildSecret,
+} from "./answer-secret.js";
+export { isoPvc, isoPvcSize, type ChildPvc } from "./iso-pvc.js";
 export { fetchContainer, prepareJob } from "./prepare-job.js";
-export { workerContainer } from "./worker-pod.js";
+export { workerContainer, type WorkerJob, type WorkerPodTemplate } from "./worker-pod.js";
 export { targetDiskPvc } from "./target-disk-pvc.js";
 export { installVm, type InstallVirtualMachine } from "./install-vm.js";
 export { extractJob } from "./extract-job.js";

@@ -1,12 +1,11 @@
 import { parseDuration, parseQuantity } from "../../api/quantity.js";
 import type { BuildContext } from "./build-context.js";
 import { allChildNames, answerSecretName } from "./child-names.js";
-import type { Job } from "./core-types.js";
 import { kvmAccess } from "./kvm.js";
 import { buildChildMeta, type OwnerObject } from "./object-meta.js";
 import { isoImagePath, isoMountPath } from "./prepare-job.js";
 import { targetMountPath } from "./extract-job.js";
-import { buildConfigPath, workerPodTemplate } from "./worker-pod.js";
+import { buildConfigPath, workerPodTemplate, type WorkerJob } from "./worker-pod.js";
 
 /** The serial console, kept on the target disk's PVC beside the disk it installed. */
 export const installConsolePath = `${targetMountPath}/install-console.log`;
@@ -25,7 +24,7 @@ export const installDeadlineGraceSeconds = 600;
  * Not retried: a failed install leaves a half-written disk. Its scratch space (/tmp) is the workers'
  * usual one: the disk and the console log go to the target PVC.
  */
-export function installJob(ctx: BuildContext, opts: { targetDiskPvc: OwnerObject }): Job {
+export function installJob(ctx: BuildContext, opts: { targetDiskPvc: OwnerObject }): WorkerJob {
   const names = allChildNames(ctx);
   const meta = buildChildMeta(ctx, names.installJob, "install");
   const { timeout, vm } = ctx.build.spec.install;

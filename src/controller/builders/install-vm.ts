@@ -9,14 +9,9 @@ import {
 } from "../../k8s/kubevirt.js";
 import type { BuildContext } from "./build-context.js";
 import { allChildNames, answerSecretName } from "./child-names.js";
-import type { ChildMeta } from "./core-types.js";
-import { buildChildMeta, type OwnerObject } from "./object-meta.js";
+import { buildChildMeta, type Child, type OwnerObject } from "./object-meta.js";
 
-export type InstallVirtualMachine = VirtualMachine & {
-  apiVersion: typeof KUBEVIRT_API_VERSION;
-  kind: "VirtualMachine";
-  metadata: ChildMeta;
-};
+export type InstallVirtualMachine = Child<VirtualMachine, typeof KUBEVIRT_API_VERSION, "VirtualMachine">;
 
 /**
  * The VM that boots the remastered ISO once and installs onto the target disk. Offline (the default) it has

@@ -1,15 +1,21 @@
+import type { V1PersistentVolumeClaim, V1PersistentVolumeClaimSpec } from "@kubernetes/client-node";
 import type { BuildContext } from "./build-context.js";
 import { allChildNames } from "./child-names.js";
-import type { PersistentVolumeClaim } from "./core-types.js";
-import { sharedChildMeta } from "./object-meta.js";
+import { sharedChildMeta, type Child, type With } from "./object-meta.js";
 
 const gi = 2 ** 30;
+
+/** The ISO and target disk PVCs. */
+export type ChildPvc = With<
+  Child<V1PersistentVolumeClaim, "v1", "PersistentVolumeClaim">,
+  { spec: V1PersistentVolumeClaimSpec }
+>;
 
 /**
  * The PVC the prepare Job writes the remastered ISO into (as disk.img, where KubeVirt looks for it) and
  * install VMs read it from. Shared by every build of the same ISO key in the namespace.
  */
-export function isoPvc(ctx: BuildContext, isoSizeBytes: number): PersistentVolumeClaim {
+export function isoPvc(ctx: BuildContext, isoSizeBytes: number): ChildPvc {
   return {
     apiVersion: "v1",
     kind: "PersistentVolumeClaim",

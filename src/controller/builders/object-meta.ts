@@ -1,10 +1,36 @@
 import { createHash } from "node:crypto";
+import type { V1ObjectMeta } from "@kubernetes/client-node";
 import { apiVersion } from "../../api/group.js";
+import type { AsJson } from "../../k8s/as-json.js";
 import type { RootfsBuild } from "../../api/rootfsbuild.js";
 import { buildKeyLabelValue } from "../catalog.js";
 import type { OwnerReference } from "../../runtime/kube-client.js";
 import { namespaceOf, type BuildContext } from "./build-context.js";
-import type { ChildMeta } from "./core-types.js";
+
+/**
+ * `T` with the fields of `U` in place of its own: how a builder's type says which of a client-node type's
+ * optional fields it always sets. (An intersection would not do: `V1Container[] & WorkerContainer[]`
+ * reads as `V1Container[]`.)
+ */
+export type With<T, U> = Omit<T, keyof U> & U;
+
+/**
+ * A child's metadata, with what every builder sets required so that readers need no checks. As JSON
+ * carries it (timestamps as strings), which is how the builders' objects reach the apiserver.
+ */
+export type ChildMeta = With<
+  AsJson<V1ObjectMeta>,
+  Required<Pick<V1ObjectMeta, "name" | "namespace" | "labels" | "ownerReferences">>
+>;
+
+/** A client-node (or KubeVirt) type as a builder makes it: its group/version, kind and metadata set. */
+export type Child<T, ApiVersion extends string, Kind extends string> = With<
+  T,
+  { apiVersion: ApiVersion; kind: Kind; metadata: ChildMeta }
+>;
+
+/** Any child as a builder makes it. */
+export type ChildObject = { apiVersion: string; kind: string; metadata: ChildMeta };
 
 export const managedByLabel = "app.kubernetes.io/managed-by";
 export const managedBy = "rootfs-operator";

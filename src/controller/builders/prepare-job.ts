@@ -1,9 +1,8 @@
 import { parseDuration, parseQuantity } from "../../api/quantity.js";
 import type { BuildContext } from "./build-context.js";
 import { allChildNames, prepareSecretName } from "./child-names.js";
-import type { Job } from "./core-types.js";
 import { sharedChildMeta, type OwnerObject } from "./object-meta.js";
-import { prepareConfigPath, workerPodTemplate } from "./worker-pod.js";
+import { prepareConfigPath, workerPodTemplate, type WorkerJob } from "./worker-pod.js";
 
 export const isoMountPath = "/iso";
 export const isoImagePath = `${isoMountPath}/disk.img`;
@@ -17,7 +16,7 @@ export const fetchContainer = "fetch";
  * by the prepare Secret. Shared like the PVC; it has no ttlSecondsAfterFinished because the controller
  * reads its outcome.
  */
-export function prepareJob(ctx: BuildContext, isoPvc: OwnerObject & { isoBytes: number }): Job {
+export function prepareJob(ctx: BuildContext, isoPvc: OwnerObject & { isoBytes: number }): WorkerJob {
   const names = allChildNames(ctx);
   const meta = sharedChildMeta(ctx, names.prepareJob, "prepare");
   return {

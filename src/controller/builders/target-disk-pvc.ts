@@ -1,14 +1,13 @@
 import type { BuildContext } from "./build-context.js";
 import { allChildNames } from "./child-names.js";
-import type { PersistentVolumeClaim } from "./core-types.js";
-import { storageClass } from "./iso-pvc.js";
+import { storageClass, type ChildPvc } from "./iso-pvc.js";
 import { buildChildMeta } from "./object-meta.js";
 
 /**
  * The blank disk the installer installs onto. Left empty: KubeVirt creates a sparse disk.img in an empty
  * Filesystem PVC (minus its filesystem-overhead allowance), and the extract Job reads that file.
  */
-export function targetDiskPvc(ctx: BuildContext): PersistentVolumeClaim {
+export function targetDiskPvc(ctx: BuildContext): ChildPvc {
   return {
     apiVersion: "v1",
     kind: "PersistentVolumeClaim",

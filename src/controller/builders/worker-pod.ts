@@ -1,18 +1,23 @@
 // The pod shared by the prepare and extract Jobs: the worker image, run as non-root so that it passes the
 // Pod Security "restricted" profile, with a writable /tmp as the only scratch space. The one exception is
 // the extract Pod that writes an nfsroot tree (see treeWriter).
+import type {
+  V1Container,
+  V1EnvVar,
+  V1Job,
+  V1JobSpec,
+  V1PodSecurityContext,
+  V1PodSpec,
+  V1PodTemplateSpec,
+  V1ResourceRequirements,
+  V1SecurityContext,
+  V1Volume,
+  V1VolumeMount,
+} from "@kubernetes/client-node";
 import { buildConfigKey, prepareConfigKey } from "../../api/worker-contract.js";
 import type { BuildContext } from "./build-context.js";
 import type { KvmAccess } from "./kvm.js";
-import type {
-  Container,
-  ContainerSecurityContext,
-  EnvVar,
-  PodSecurityContext,
-  PodTemplate,
-  PodVolume,
-  VolumeMount,
-} from "./core-types.js";
+import type { Child, With } from "./object-meta.js";
 
 /** The distroless "nonroot" user; any non-zero uid works. */
 export const workerUid = 65532;
@@ -22,7 +27,49 @@ export const workerContainer = "worker";
 export const buildConfigPath = `${configDir}/${buildConfigKey}`;
 export const prepareConfigPath = `${configDir}/${prepareConfigKey}`;
 
-export const podSecurityContext = (): PodSecurityContext => ({
+/** Who a worker Pod runs as: always a definite user and group. */
+export type WorkerPodSecurity = With<
+  V1PodSecurityContext,
+  Required<Pick<V1PodSecurityContext, "runAsUser" | "runAsGroup">>
+>;
+export type WorkerContainerSecurity = With<
+  V1SecurityContext,
+  Required<Pick<V1SecurityContext, "runAsUser" | "capabilities">>
+>;
+
+/** A worker container, with what workerPodTemplate always sets required so that readers need no checks. */
+export type WorkerContainer = With<
+  V1Container,
+  Required<Pick<V1Container, "image" | "command" | "env" | "volumeMounts">> & {
+    resources: Required<Pick<V1ResourceRequirements, "requests" | "limits">>;
+    securityContext: WorkerContainerSecurity;
+  }
+>;
+
+/** A worker Pod's template, with what workerPodTemplate always sets required. */
+export type WorkerPodTemplate = With<
+  V1PodTemplateSpec,
+  {
+    metadata: { labels: Record<string, string> };
+    spec: With<
+      V1PodSpec,
+      {
+        securityContext: WorkerPodSecurity;
+        containers: WorkerContainer[];
+        initContainers?: WorkerContainer[];
+        volumes: V1Volume[];
+      }
+    >;
+  }
+>;
+
+/** The prepare, install and extract Jobs: one worker Pod each. */
+export type WorkerJob = With<
+  Child<V1Job, "batch/v1", "Job">,
+  { spec: With<V1JobSpec, { template: WorkerPodTemplate }> }
+>;
+
+export const podSecurityContext = (): WorkerPodSecurity => ({
   runAsNonRoot: true,
   runAsUser: workerUid,
   runAsGroup: workerUid,
@@ -31,7 +78,7 @@ export const podSecurityContext = (): PodSecurityContext => ({
   seccompProfile: { type: "RuntimeDefault" },
 });
 
-export const containerSecurityContext = (): ContainerSecurityContext => ({
+export const containerSecurityContext = (): WorkerContainerSecurity => ({
   runAsNonRoot: true,
   runAsUser: workerUid,
   allowPrivilegeEscalation: false,
@@ -47,13 +94,13 @@ export const containerSecurityContext = (): ContainerSecurityContext => ({
 export const treeWriterCapabilities = ["CHOWN", "DAC_OVERRIDE", "FOWNER", "FSETID", "MKNOD", "SETFCAP"];
 
 export const treeWriter = {
-  pod: (): PodSecurityContext => ({
+  pod: (): WorkerPodSecurity => ({
     runAsNonRoot: false,
     runAsUser: 0,
     runAsGroup: 0,
     seccompProfile: { type: "RuntimeDefault" },
   }),
-  container: (): ContainerSecurityContext => ({
+  container: (): WorkerContainerSecurity => ({
     runAsNonRoot: false,
     runAsUser: 0,
     allowPrivilegeEscalation: false,
@@ -70,10 +117,10 @@ export interface WorkerPodParts {
   configSecret: string;
   command: string[];
   /** Besides HOME. */
-  env: EnvVar[];
+  env: V1EnvVar[];
   /** Besides /config and /tmp. */
-  mounts: VolumeMount[];
-  volumes: PodVolume[];
+  mounts: V1VolumeMount[];
+  volumes: V1Volume[];
   /** Bytes of /tmp (an emptyDir with this sizeLimit): the step's scratch space. */
   scratchBytes: number;
   /** Bytes of the other emptyDirs in `volumes`, which count against the Pod's ephemeral storage too. */
@@ -86,14 +133,14 @@ export interface WorkerPodParts {
   writesTree?: boolean;
 }
 
-export function workerPodTemplate(ctx: BuildContext, parts: WorkerPodParts): PodTemplate {
+export function workerPodTemplate(ctx: BuildContext, parts: WorkerPodParts): WorkerPodTemplate {
   const { workerImage, workerImagePullPolicy, workerResources, nodeSelectors } = ctx.config;
   // Requested and limited alike, so a step that writes more than it said is evicted, not the node filled.
   const ephemeral = { "ephemeral-storage": gibibytes(parts.scratchBytes + (parts.otherEphemeralBytes ?? 0)) };
   const defaults = { cpu: workerResources.cpu, memory: workerResources.memory };
   const compute = parts.compute ?? { requests: defaults, limits: defaults };
   const supplementalGroups = parts.kvm?.supplementalGroups;
-  const container = (name: string, command: string[]): Container => ({
+  const container = (name: string, command: string[]): WorkerContainer => ({
     name,
     image: workerImage,
     imagePullPolicy: workerImagePullPolicy,

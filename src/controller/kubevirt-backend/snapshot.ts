@@ -1,7 +1,15 @@
-// What observe() gathers and decide() reads: the build's children as the informer caches hold them, and
-// the parts of their status the apiserver (kubelet, Job controller, KubeVirt) writes that decide() looks at.
-import type { KubeObject, ResourceRef, ObjectMeta } from "../../runtime/index.js";
+// What observe() gathers and decide() reads: the build's children as the informer caches hold them, with
+// their status as the apiserver (kubelet, Job controller, KubeVirt) writes it.
+import type {
+  V1ContainerStateTerminated,
+  V1ContainerStatus,
+  V1JobCondition,
+  V1JobStatus,
+  V1PodStatus,
+} from "@kubernetes/client-node";
+import type { KubeObject, ResourceRef } from "../../runtime/index.js";
 import type { InstallLog } from "./install-log.js";
+import type { AsJson } from "../../k8s/as-json.js";
 import type { VirtualMachineInstanceStatus } from "../../k8s/kubevirt.js";
 
 /** A direct child of a build, with the resource it is of. */
@@ -42,62 +50,19 @@ export interface Snapshot {
   stale: OwnedChild[];
 }
 
-export interface JobCondition {
-  type: string;
-  status: string;
-  reason?: string;
-  message?: string;
-  lastTransitionTime?: string;
-}
+export type JobCondition = AsJson<V1JobCondition>;
 
 export interface ObservedJob extends KubeObject {
-  status?: {
-    startTime?: string;
-    completionTime?: string;
-    active?: number;
-    succeeded?: number;
-    failed?: number;
-    conditions?: JobCondition[];
-  };
+  status?: AsJson<V1JobStatus>;
 }
 
-export interface ContainerTermination {
-  exitCode: number;
-  reason?: string;
-  message?: string;
-  startedAt?: string;
-  finishedAt?: string;
-}
-
-export interface ContainerStatus {
-  name: string;
-  state?: {
-    waiting?: { reason?: string; message?: string };
-    running?: { startedAt?: string };
-    terminated?: ContainerTermination;
-  };
-}
+export type ContainerTermination = AsJson<V1ContainerStateTerminated>;
+export type ContainerStatus = AsJson<V1ContainerStatus>;
 
 export interface ObservedPod extends KubeObject {
-  status?: {
-    phase?: string;
-    conditions?: { type: string; status: string; reason?: string; message?: string }[];
-    initContainerStatuses?: ContainerStatus[];
-    containerStatuses?: ContainerStatus[];
-  };
+  status?: AsJson<V1PodStatus>;
 }
 
 export interface ObservedVmi extends KubeObject {
   status?: VirtualMachineInstanceStatus;
-}
-
-/** A child as a builder makes it: the builders' interfaces lack KubeObject's index signature. */
-export interface ChildObject {
-  apiVersion: string;
-  kind: string;
-  metadata: ObjectMeta;
-}
-
-export function asKubeObject(child: ChildObject): KubeObject {
-  return child as unknown as KubeObject;
 }

@@ -4,7 +4,7 @@ import type { KubeObject, ResourceRef } from "../../runtime/index.js";
 import type { FailureReason } from "../../reasons/status-reasons.js";
 import type { StepName } from "../../api/rootfsbuild.js";
 import type { BackendState } from "../backend.js";
-import { asKubeObject, type ChildObject } from "./snapshot.js";
+import type { ChildObject } from "../builders/index.js";
 
 /** What applyActions() does for a decision; each action is idempotent, so repeating a pass is harmless. */
 export type Action =
@@ -60,7 +60,7 @@ export const failed = (reason: FailureReason, message: string, ...actions: Actio
 export const create = (ref: ResourceRef, child: ChildObject): Action => ({
   kind: "create",
   ref,
-  object: asKubeObject(child),
+  object: child,
 });
 
 /** Adds this build to a shared child's owners. */

@@ -7,7 +7,7 @@ import { parseRootfsBuild } from "../../../src/api/validate.js";
 import { operatorConfigSchema } from "../../../src/controller/config.js";
 import { buildConfigJson } from "../../../src/controller/builders/answer-secret.js";
 import type { BuildContext } from "../../../src/controller/builders/build-context.js";
-import type { Job } from "../../../src/controller/builders/core-types.js";
+import type { WorkerJob } from "../../../src/controller/builders/index.js";
 import { extractJob } from "../../../src/controller/builders/extract-job.js";
 import { resolveStorage } from "../../../src/controller/builders/storage.js";
 import { planAnswerFile, type RefResolver } from "../../../src/plan/answer-plan.js";
@@ -26,7 +26,7 @@ export interface WorkerConfig {
   key: string;
   sourceSHA256: string;
   json: string;
-  extractJob: Job;
+  extractJob: WorkerJob;
 }
 
 export async function workerConfig(

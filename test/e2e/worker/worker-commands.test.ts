@@ -11,7 +11,7 @@ import { promisify } from "node:util";
 import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import { parseRootfsBuild } from "../../../src/api/validate.js";
 import { operatorConfigSchema } from "../../../src/controller/config.js";
-import { prepareSecret, type Secret } from "../../../src/controller/builders/index.js";
+import { prepareSecret, type ChildSecret } from "../../../src/controller/builders/index.js";
 import { isoKeyFor } from "../../../src/controller/kubevirt-backend/iso-key.js";
 import { probeIso } from "../../../src/iso/index.js";
 import { planAnswerFile } from "../../../src/plan/answer-plan.js";
@@ -30,7 +30,7 @@ const run = promisify(execFile);
 const cli = path.join(repoRoot, "dist", "src", "cli", "main.js");
 
 /** Writes a Secret's keys as files, the way the kubelet mounts it at /config. */
-async function mountSecret(secret: Secret, dir: string): Promise<string> {
+async function mountSecret(secret: ChildSecret, dir: string): Promise<string> {
   await mkdir(dir, { recursive: true });
   for (const [key, value] of Object.entries(secret.data)) {
     await writeFile(path.join(dir, key), Buffer.from(value, "base64"));

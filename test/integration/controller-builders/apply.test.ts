@@ -10,7 +10,7 @@ import { parseRootfsBuild } from "../../../src/api/validate.js";
 import {
   resolveStorage,
   type InstallVirtualMachine,
-  type Job,
+  type WorkerJob,
 } from "../../../src/controller/builders/index.js";
 import { writesNfsrootTree } from "../../../src/controller/builders/extract-job.js";
 import { installCrds, startControlPlane, type ControlPlane } from "../../harness/control-plane.js";
@@ -98,7 +98,7 @@ describe("child objects on a real apiserver", () => {
   }
 
   /** A bare Pod from a Job's pod template: Pod Security admission checks Pods, not Jobs. */
-  const podFrom = (job: Job, ns: string) => ({
+  const podFrom = (job: WorkerJob, ns: string) => ({
     apiVersion: "v1",
     kind: "Pod",
     metadata: {
@@ -108,7 +108,7 @@ describe("child objects on a real apiserver", () => {
     },
     spec: job.spec.template.spec,
   });
-  const createPodFrom = (job: Job, ns = namespace) => kubectl(["create", "-f", "-"], podFrom(job, ns));
+  const createPodFrom = (job: WorkerJob, ns = namespace) => kubectl(["create", "-f", "-"], podFrom(job, ns));
 
   for (const [i, distro] of distroCases.entries()) {
     for (const [j, storage] of storageCases.entries()) {
@@ -129,8 +129,8 @@ describe("child objects on a real apiserver", () => {
         for (const object of objects) {
           assertContains(await getJson(object.kind, object.metadata.name, ns), object, object.kind);
         }
-        await createPodFrom(children.prepareJob as Job);
-        const extract = children.extractJob as Job;
+        await createPodFrom(children.prepareJob as WorkerJob);
+        const extract = children.extractJob as WorkerJob;
         if (!tree) {
           await createPodFrom(extract);
           return;
@@ -147,7 +147,7 @@ describe("child objects on a real apiserver", () => {
 
   test("the namespace really enforces restricted: a pod without a seccomp profile is rejected", async () => {
     const build = await createBuild("negative-control");
-    const job = allChildren(await contextFor(build)).extractJob as Job;
+    const job = allChildren(await contextFor(build)).extractJob as WorkerJob;
     const { seccompProfile: _dropped, ...securityContext } = job.spec.template.spec.securityContext;
     const pod = { ...job.spec.template.spec, securityContext };
     const result = await cp.kubectl(["create", "-f", "-"], {

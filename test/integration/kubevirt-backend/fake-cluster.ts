@@ -10,7 +10,7 @@ import {
 } from "../../../src/controller/kubevirt-backend/index.js";
 import { jobOutcome } from "../../../src/controller/kubevirt-backend/job-status.js";
 import type { ObservedJob } from "../../../src/controller/kubevirt-backend/snapshot.js";
-import type { Job } from "../../../src/controller/builders/index.js";
+import type { WorkerJob } from "../../../src/controller/builders/index.js";
 import { coreRefs, Informer, type KubeObject, type ResourceRef } from "../../../src/runtime/index.js";
 import { eventually } from "../../helpers/eventually.js";
 import { namespace, restrictedNamespace, type Env } from "./env.js";
@@ -99,7 +99,7 @@ export async function finishJob(
   /** What the prepare Pod's fetch container reports; by default the digest its prepare.json pins. */
   fetchMessage?: string,
 ): Promise<void> {
-  const stored = (await env.client.get(coreRefs.job, job.metadata.name, namespace)) as unknown as Job &
+  const stored = (await env.client.get(coreRefs.job, job.metadata.name, namespace)) as unknown as WorkerJob &
     KubeObject;
   const template = stored.spec.template;
   await assertSecretsExist(env, template.spec.volumes, `Job ${stored.metadata.name}`);
@@ -258,7 +258,7 @@ export async function finishVm(env: Env, vm: KubeObject, phase: "Succeeded" | "F
   });
 }
 
-export type SecretVolume = { name: string; secret?: { secretName: string } };
+export type SecretVolume = { name: string; secret?: { secretName?: string } };
 
 /** The files of the Secret a worker Job mounts at /config, as the kubelet would write them. */
 export async function configFilesOf(
@@ -289,7 +289,7 @@ async function pinnedDigestReport(env: Env, volumes: SecretVolume[] | undefined)
 
 /** The kubelet (and virt-launcher) would not start a Pod whose Secret volume is missing. */
 async function assertSecretsExist(env: Env, volumes: SecretVolume[] | undefined, what: string) {
-  for (const name of (volumes ?? []).flatMap((v) => (v.secret ? [v.secret.secretName] : []))) {
+  for (const name of (volumes ?? []).flatMap((v) => (v.secret?.secretName ? [v.secret.secretName] : []))) {
     assert.ok(
       await env.client.get(coreRefs.secret, name, namespace),
       `${what} mounts Secret ${name}, which is missing`,

@@ -8,7 +8,7 @@ import {
   resolveInstallRuntime,
   virtualMachineRef,
 } from "../../../src/controller/kubevirt-backend/index.js";
-import type { Job } from "../../../src/controller/builders/index.js";
+import type { WorkerJob } from "../../../src/controller/builders/index.js";
 import { coreRefs, type KubeObject, type Manager } from "../../../src/runtime/index.js";
 import { eventually } from "../../helpers/eventually.js";
 import {
@@ -126,8 +126,11 @@ describe("kubevirt backend with install Pods (installRuntime pod) on a real apis
     const build = await applyBuild(env, uniqueBuild("forged"));
     await finishJob(env, await childOf(env, build, "prepare"), prepareSucceeded);
     const install = await childOf(env, build, "installJob");
-    const stored = (await env.client.get(coreRefs.job, install.metadata.name, namespace)) as unknown as Job &
-      KubeObject;
+    const stored = (await env.client.get(
+      coreRefs.job,
+      install.metadata.name,
+      namespace,
+    )) as unknown as WorkerJob & KubeObject;
     // Anyone who may create Pods can copy the template's labels (the Job's uid among them), not its control.
     const forged = await env.client.create(coreRefs.pod, {
       metadata: {

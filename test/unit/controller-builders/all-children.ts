@@ -15,13 +15,12 @@ import {
   targetDiskPvc,
   type BuildChildren,
   type BuildContext,
-  type ChildMeta,
-  type Job,
+  type ChildObject,
+  type WorkerJob,
 } from "../../../src/controller/builders/index.js";
 
 export const isoSizeBytes = 4_400_000_000;
 
-export type ChildObject = { apiVersion: string; kind: string; metadata: ChildMeta };
 export type ChildId = keyof BuildChildren | "answerSecret" | "prepareSecret";
 
 /** Uids the apiserver would give the PVCs the Secrets depend on. */
@@ -35,9 +34,9 @@ const created = <T extends ChildObject>(object: T, uid: string): T => ({
 export const createdDisk = (ctx: BuildContext) => created(targetDiskPvc(ctx), pvcUids.targetDiskPvc);
 export const createdIso = (ctx: BuildContext) => created(isoPvc(ctx, isoSizeBytes), pvcUids.isoPvc);
 
-export const prepareJobFor = (ctx: BuildContext): Job =>
+export const prepareJobFor = (ctx: BuildContext): WorkerJob =>
   prepareJob(ctx, { ...createdIso(ctx), isoBytes: isoSizeBytes });
-export const extractJobFor = (ctx: BuildContext): Job =>
+export const extractJobFor = (ctx: BuildContext): WorkerJob =>
   extractJob(ctx, { storage: resolveStorage(ctx.build, ctx.config), targetDiskPvc: createdDisk(ctx) });
 
 export function allChildren(ctx: BuildContext): Record<ChildId, ChildObject> {

@@ -10,7 +10,7 @@ import {
   resolveStorage,
   targetDiskPvc,
   type BuildContext,
-  type PersistentVolumeClaim,
+  type ChildPvc,
 } from "../../../src/controller/builders/index.js";
 import {
   buildNamed,
@@ -26,7 +26,7 @@ import {
 const decode = (value: string | undefined) => Buffer.from(value ?? "", "base64").toString("utf8");
 
 /** A PVC as the apiserver returns it, to own a Secret. */
-const created = (pvc: PersistentVolumeClaim) => ({ ...pvc, metadata: { ...pvc.metadata, uid: "uid-pvc" } });
+const created = (pvc: ChildPvc) => ({ ...pvc, metadata: { ...pvc.metadata, uid: "uid-pvc" } });
 const answers = (ctx: BuildContext) => answerSecret(ctx, created(targetDiskPvc(ctx)));
 
 describe("answer Secret", () => {

@@ -7,14 +7,14 @@ import {
   answerSecretName,
   installJob,
   type BuildContext,
-  type Job,
+  type WorkerJob,
 } from "../../../src/controller/builders/index.js";
 import { createdDisk } from "./all-children.js";
 import { buildNamed, contextFor, operatorConfig, set } from "./fixtures.js";
 
 const installJobOf = (ctx: BuildContext) => installJob(ctx, { targetDiskPvc: createdDisk(ctx) });
-const podOf = (job: Job) => job.spec.template.spec;
-const containerOf = (job: Job) => {
+const podOf = (job: WorkerJob) => job.spec.template.spec;
+const containerOf = (job: WorkerJob) => {
   const container = podOf(job).containers[0];
   assert.ok(container);
   return container;

@@ -4,7 +4,7 @@ import {
   allChildNames,
   installJob,
   type BuildContext,
-  type Job,
+  type WorkerJob,
 } from "../../../src/controller/builders/index.js";
 import { allNames, createdDisk, extractJobFor, prepareJobFor } from "./all-children.js";
 import {
@@ -20,7 +20,7 @@ import {
 
 const extractFor = extractJobFor;
 /** The extract Job of a build without an nfsroot tree, which runs like the prepare Job. */
-const cgzExtractFor = (ctx: BuildContext): Job =>
+const cgzExtractFor = (ctx: BuildContext): WorkerJob =>
   extractFor({
     ...ctx,
     build: {
@@ -28,15 +28,16 @@ const cgzExtractFor = (ctx: BuildContext): Job =>
       spec: { ...ctx.build.spec, outputs: { ...ctx.build.spec.outputs, nfsroot: false } },
     },
   });
-const podOf = (job: Job) => job.spec.template.spec;
-const containerOf = (job: Job) => {
+const podOf = (job: WorkerJob) => job.spec.template.spec;
+const containerOf = (job: WorkerJob) => {
   const container = podOf(job).containers[0];
   assert.ok(container, `${job.metadata.name} has no container`);
   return container;
 };
-const mountAt = (job: Job, path: string) => containerOf(job).volumeMounts.find((m) => m.mountPath === path);
-const volumeNamed = (job: Job, name: string) => podOf(job).volumes.find((v) => v.name === name);
-const envOf = (job: Job) => Object.fromEntries(containerOf(job).env.map((e) => [e.name, e]));
+const mountAt = (job: WorkerJob, path: string) =>
+  containerOf(job).volumeMounts.find((m) => m.mountPath === path);
+const volumeNamed = (job: WorkerJob, name: string) => podOf(job).volumes.find((v) => v.name === name);
+const envOf = (job: WorkerJob) => Object.fromEntries(containerOf(job).env.map((e) => [e.name, e]));
 
 describe("worker Jobs", () => {
   for (const { id, make, secret, config } of [

@@ -1,6 +1,15 @@
 // decide() up to the install: the shared ISO PVC, prepare Secret and prepare Job.
 import { describe } from "node:test";
-import { condition, emptySnapshot, job, object, pod, prepared, runningPod } from "./fixtures.js";
+import {
+  condition,
+  containerStatus,
+  emptySnapshot,
+  job,
+  object,
+  pod,
+  prepared,
+  runningPod,
+} from "./fixtures.js";
 import { failure, runTable, type Row } from "./decide-table.js";
 
 const rows: Row[] = [
@@ -74,7 +83,7 @@ const rows: Row[] = [
       const status = fetchFailed.status ?? {};
       // The init container failed; the worker container never started.
       status.initContainerStatuses = status.containerStatuses?.map((c) => ({ ...c, name: "fetch" }));
-      status.containerStatuses = [{ name: "worker", state: { waiting: { reason: "PodInitializing" } } }];
+      status.containerStatuses = [containerStatus("worker", { waiting: { reason: "PodInitializing" } })];
       return { ...prepared(f), prepareJob: failedJob, preparePods: [fetchFailed] };
     },
     state: "failed DownloadFailed",

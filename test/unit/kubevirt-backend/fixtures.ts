@@ -3,6 +3,7 @@
 import type { RootfsBuild } from "../../../src/api/rootfsbuild.js";
 import { decide, type Decision, type Snapshot } from "../../../src/controller/kubevirt-backend/index.js";
 import type {
+  ContainerStatus,
   ContainerTermination,
   JobCondition,
   ObservedJob,
@@ -86,13 +87,23 @@ export function job(name: string, owners: OwnerReference[], conditions: JobCondi
   };
 }
 
+/** A container's status as the kubelet writes it; decide() reads only its name and state. */
+export const containerStatus = (name: string, state: ContainerStatus["state"]): ContainerStatus => ({
+  name,
+  image: "rootfs-worker",
+  imageID: "",
+  ready: false,
+  restartCount: 0,
+  state,
+});
+
 export function pod(forJob: ObservedJob, terminated: Partial<ContainerTermination>): ObservedPod {
   return {
     ...object("Pod", `${forJob.metadata.name}-x`, []),
     status: {
       phase: terminated.exitCode === 0 ? "Succeeded" : "Failed",
       containerStatuses: [
-        { name: "worker", state: { terminated: { exitCode: 1, finishedAt: at(5), ...terminated } } },
+        containerStatus("worker", { terminated: { exitCode: 1, finishedAt: at(5), ...terminated } }),
       ],
     },
   };
@@ -100,21 +111,20 @@ export function pod(forJob: ObservedJob, terminated: Partial<ContainerTerminatio
 
 /** A Pod of `forJob` whose `container` runs, after the fetch init container succeeded if it is the worker. */
 export function runningPod(forJob: ObservedJob, container: "fetch" | "worker"): ObservedPod {
-  const fetchDone = { name: "fetch", state: { terminated: { exitCode: 0, finishedAt: at(2) } } };
+  const fetchDone = containerStatus("fetch", { terminated: { exitCode: 0, finishedAt: at(2) } });
   return {
     ...object("Pod", `${forJob.metadata.name}-x`, []),
     status: {
       phase: container === "fetch" ? "Pending" : "Running",
       initContainerStatuses:
-        container === "fetch" ? [{ name: "fetch", state: { running: { startedAt: at(1) } } }] : [fetchDone],
+        container === "fetch" ? [containerStatus("fetch", { running: { startedAt: at(1) } })] : [fetchDone],
       containerStatuses: [
-        {
-          name: "worker",
-          state:
-            container === "fetch"
-              ? { waiting: { reason: "PodInitializing" } }
-              : { running: { startedAt: at(2) } },
-        },
+        containerStatus(
+          "worker",
+          container === "fetch"
+            ? { waiting: { reason: "PodInitializing" } }
+            : { running: { startedAt: at(2) } },
+        ),
       ],
     },
   };
@@ -148,9 +158,9 @@ export function preparePod(forJob: ObservedJob, sourceSHA256: string | undefined
     status: {
       phase: "Succeeded",
       initContainerStatuses: [
-        { name: "fetch", state: { terminated: ended(JSON.stringify(sourceSHA256 ? { sourceSHA256 } : {})) } },
+        containerStatus("fetch", { terminated: ended(JSON.stringify(sourceSHA256 ? { sourceSHA256 } : {})) }),
       ],
-      containerStatuses: [{ name: "worker", state: { terminated: ended("{}") } }],
+      containerStatuses: [containerStatus("worker", { terminated: ended("{}") })],
     },
   };
 }
