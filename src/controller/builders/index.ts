@@ -14,7 +14,6 @@ export {
   ownerReference,
   sharedLabels,
   sharedOwnerReference,
-  type ChildMeta,
   type ChildObject,
   type OwnerObject,
 } from "./object-meta.js";
@@ -27,7 +26,7 @@ export {
 } from "./answer-secret.js";
 export { isoPvc, isoPvcSize, type ChildPvc } from "./iso-pvc.js";
 export { fetchContainer, prepareJob } from "./prepare-job.js";
-export { workerContainer, type WorkerJob, type WorkerPodTemplate } from "./worker-pod.js";
+export { workerContainer, type WorkerJob } from "./worker-pod.js";
 export { targetDiskPvc } from "./target-disk-pvc.js";
 export { installVm, type InstallVirtualMachine } from "./install-vm.js";
 export { extractJob } from "./extract-job.js";

@@ -28,17 +28,17 @@ export const buildConfigPath = `${configDir}/${buildConfigKey}`;
 export const prepareConfigPath = `${configDir}/${prepareConfigKey}`;
 
 /** Who a worker Pod runs as: always a definite user and group. */
-export type WorkerPodSecurity = With<
+type WorkerPodSecurity = With<
   V1PodSecurityContext,
   Required<Pick<V1PodSecurityContext, "runAsUser" | "runAsGroup">>
 >;
-export type WorkerContainerSecurity = With<
+type WorkerContainerSecurity = With<
   V1SecurityContext,
   Required<Pick<V1SecurityContext, "runAsUser" | "capabilities">>
 >;
 
 /** A worker container, with what workerPodTemplate always sets required so that readers need no checks. */
-export type WorkerContainer = With<
+type WorkerContainer = With<
   V1Container,
   Required<Pick<V1Container, "image" | "command" | "env" | "volumeMounts">> & {
     resources: Required<Pick<V1ResourceRequirements, "requests" | "limits">>;
@@ -47,7 +47,7 @@ export type WorkerContainer = With<
 >;
 
 /** A worker Pod's template, with what workerPodTemplate always sets required. */
-export type WorkerPodTemplate = With<
+type WorkerPodTemplate = With<
   V1PodTemplateSpec,
   {
     metadata: { labels: Record<string, string> };
