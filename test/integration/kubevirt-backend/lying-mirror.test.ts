@@ -25,7 +25,7 @@ import {
   uniqueBuild,
   type Env,
 } from "./env.js";
-import { childOf, childrenOf, configFilesOf, finishJob, type SecretVolume } from "./fake-cluster.js";
+import { childOf, childrenOf, configFilesOf, finishJob, type SecretVolume } from "./fake-cluster/index.js";
 
 const iso = randomBytes(1024 * 1024);
 const isoDigest = createHash("sha256").update(iso).digest("hex");

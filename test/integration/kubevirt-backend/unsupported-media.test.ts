@@ -22,7 +22,7 @@ import {
   uniqueBuild,
   type Env,
 } from "./env.js";
-import { childOf, childrenOf, configFilesOf, finishJob, type SecretVolume } from "./fake-cluster.js";
+import { childOf, childrenOf, configFilesOf, finishJob, type SecretVolume } from "./fake-cluster/index.js";
 
 type PrepareJob = KubeObject & { spec: { template: { spec: { volumes?: SecretVolume[] } } } };
 
