@@ -9,7 +9,8 @@
 // rewritten. Anything the converter does not recognise is an error, so a new spec version cannot silently
 // produce a schema the apiserver would reject.
 //
-// No I/O here: scripts/gen-kubevirt.ts reads the spec and writes the files; the unit tests import these.
+// No I/O here: scripts/kubevirt-spec.ts reads the spec and scripts/gen-kubevirt.ts writes the files; the unit
+// tests import these.
 
 import {
   FIELDS_V1,

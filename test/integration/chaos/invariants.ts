@@ -6,7 +6,7 @@ import type { RootfsBuild } from "../../../src/api/rootfsbuild.js";
 import type { RootfsImage } from "../../../src/api/rootfsimage.js";
 import { rootfsBuildRef, rootfsImageRef } from "../../../src/controller/rootfs-refs.js";
 import { coreRefs, type KubeObject, type ResourceRef } from "../../../src/runtime/index.js";
-import { children } from "../kubevirt-backend/fake-cluster.js";
+import { children } from "../kubevirt-backend/fake-cluster/index.js";
 import { namespace, succeededCondition, type Env } from "../kubevirt-backend/env.js";
 import { describe, madeKinds, type Ledger, type Made } from "./ledger.js";
 

@@ -1,7 +1,7 @@
 // What the operator made, as the apiserver's watches tell it: every uid a name ever had and every owner an
 // object ever named. A twin made and forgotten before a crash shows here even if no cache or status
 // remembers it.
-import { children } from "../kubevirt-backend/fake-cluster.js";
+import { children } from "../kubevirt-backend/fake-cluster/index.js";
 import { namespace, operatorNamespace, type Env } from "../kubevirt-backend/env.js";
 import { rootfsImageRef } from "../../../src/controller/rootfs-refs.js";
 import { coreRefs, Informer, type KubeObject, type ResourceRef } from "../../../src/runtime/index.js";

@@ -8,7 +8,7 @@ import type { RootfsBuild } from "../../../src/api/rootfsbuild.js";
 import type { RootfsImage } from "../../../src/api/rootfsimage.js";
 import { rootfsImageRef } from "../../../src/controller/rootfs-refs.js";
 import { buildUntil, getBuild, phaseIs } from "../kubevirt-backend/env.js";
-import { playCluster } from "../kubevirt-backend/fake-cluster.js";
+import { playCluster } from "../kubevirt-backend/fake-cluster/index.js";
 import { assertConverged } from "./invariants.js";
 import type { LogLine } from "./operator-process.js";
 import { applyAll, buildSet, startChaosEnv, type BuildSet, type ChaosEnv } from "./setup.js";

@@ -22,7 +22,7 @@ import {
   finishVm,
   prepareSucceeded,
   workerFailure,
-} from "../kubevirt-backend/fake-cluster.js";
+} from "../kubevirt-backend/fake-cluster/index.js";
 import { claimRelease, closeGate, deniedAtGate, imageRecording } from "./gate.js";
 import { assertConverged, assertNoTwins } from "./invariants.js";
 import type { OperatorProcess } from "./operator-process.js";

@@ -13,7 +13,7 @@ import { rootfsImageRef } from "../../../src/controller/rootfs-refs.js";
 import { coreRefs, type KubeObject } from "../../../src/runtime/index.js";
 import { eventually } from "../../helpers/eventually.js";
 import { applyBuild, buildUntil, operatorNamespace, phaseIs, uniqueBuild } from "../kubevirt-backend/env.js";
-import { childOf, playCluster } from "../kubevirt-backend/fake-cluster.js";
+import { childOf, playCluster } from "../kubevirt-backend/fake-cluster/index.js";
 import { auditedWrites, auditFlags, describeWrite, replicaKubeconfig, userOf } from "./audit.js";
 import { assertConverged } from "./invariants.js";
 import { metricValue, type OperatorProcess } from "./operator-process.js";

@@ -30,7 +30,7 @@ import {
   finishJob,
   finishVm,
   prepareSucceeded,
-} from "../kubevirt-backend/fake-cluster.js";
+} from "../kubevirt-backend/fake-cluster/index.js";
 import { only, renderChart } from "./chart.js";
 
 const release = { release: "rootfs-operator", namespace: "rootfs-system" };

@@ -1,6 +1,7 @@
 // A real apiserver with our CRDs and KubeVirt's, a Pod Security "restricted" namespace for builds, and
 // the operator wired the way src/controller/operator.ts wires it, with the kubevirt backend.
 import path from "node:path";
+import { after, before } from "node:test";
 import { stringify } from "yaml";
 import type { RootfsBuild } from "../../../src/api/rootfsbuild.js";
 import { operatorConfigSchema, type OperatorConfig } from "../../../src/controller/config.js";
@@ -83,21 +84,20 @@ export async function createBuildNamespaces(client: KubeClient): Promise<void> {
   });
 }
 
+export interface OperatorOptions {
+  config?: OperatorConfig;
+  kubeconfig?: string;
+  leaderElection?: boolean;
+  /** Ask the ISO's server for its size (HEAD), as the operator does, instead of a fixed 4.4 GB. */
+  realIsoSize?: boolean;
+  installRuntime?: InstallRuntime;
+}
+
 /**
  * The operator process: the RootfsBuild controller with the kubevirt backend, wired by operator.ts. By
  * default as the admin with the test's configuration; `as` gives another identity and configuration.
  */
-export async function startOperator(
-  env: Env,
-  as: {
-    config?: OperatorConfig;
-    kubeconfig?: string;
-    leaderElection?: boolean;
-    /** Ask the ISO's server for its size (HEAD), as the operator does, instead of a fixed 4.4 GB. */
-    realIsoSize?: boolean;
-    installRuntime?: InstallRuntime;
-  } = {},
-): Promise<Manager> {
+export async function startOperator(env: Env, as: OperatorOptions = {}): Promise<Manager> {
   // TEST_LOG=info (or debug) shows what the operator did.
   const log = process.env.TEST_LOG ? createLogger({ level: process.env.TEST_LOG }) : silentLogger();
   const config =
@@ -124,6 +124,24 @@ export async function startOperator(
           now: () => new Date(Date.now() + env.clockOffsetMs),
         }),
     },
+  });
+}
+
+/**
+ * A suite's apiserver and operator (started with `as`): started before its tests, the env handed to
+ * `use`, both stopped after them.
+ */
+export function envAndOperatorForSuite(use: (env: Env) => void, as: OperatorOptions = {}): void {
+  let env: Env | undefined;
+  let operator: Manager | undefined;
+  before(async () => {
+    env = await startEnv();
+    use(env);
+    operator = await startOperator(env, as);
+  });
+  after(async () => {
+    await operator?.stop();
+    await env?.stop();
   });
 }
 

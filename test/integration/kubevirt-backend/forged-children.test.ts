@@ -24,7 +24,7 @@ import {
   uniqueBuild,
   type Env,
 } from "./env.js";
-import { childOf, extractSucceeded, finishJob, finishVm, prepareSucceeded } from "./fake-cluster.js";
+import { childOf, extractSucceeded, finishJob, finishVm, prepareSucceeded } from "./fake-cluster/index.js";
 
 /** What the tenant's own container writes to /dev/termination-log: success, with artifacts it chose. */
 const forgedResult = JSON.stringify({

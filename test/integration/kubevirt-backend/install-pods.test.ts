@@ -2,22 +2,21 @@
 // Job controller and kubelet: an install Job instead of the VM, its Pod admitted under "restricted", and
 // the worker's verdicts.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { before, describe, test } from "node:test";
 import {
   installTimeoutAnnotation,
   resolveInstallRuntime,
   virtualMachineRef,
 } from "../../../src/controller/kubevirt-backend/index.js";
 import type { WorkerJob } from "../../../src/controller/builders/index.js";
-import { coreRefs, type KubeObject, type Manager } from "../../../src/runtime/index.js";
+import { coreRefs, type KubeObject } from "../../../src/runtime/index.js";
 import { eventually } from "../../helpers/eventually.js";
 import {
   applyBuild,
   buildUntil,
+  envAndOperatorForSuite,
   namespace,
   phaseIs,
-  startEnv,
-  startOperator,
   succeededCondition,
   uniqueBuild,
   type Env,
@@ -35,15 +34,13 @@ import {
   oneOfEach,
   prepareSucceeded,
   workerFailure,
-} from "./fake-cluster.js";
+} from "./fake-cluster/index.js";
 
 describe("kubevirt backend with install Pods (installRuntime pod) on a real apiserver", () => {
   let env: Env;
-  let operator: Manager;
+  envAndOperatorForSuite((started) => (env = started), { installRuntime: "pod" });
 
   before(async () => {
-    env = await startEnv();
-    operator = await startOperator(env, { installRuntime: "pod" });
     // Nothing watches VMs here (no VM informer), so their watch cache may still be starting: wait.
     await eventually(
       () =>
@@ -53,10 +50,6 @@ describe("kubevirt backend with install Pods (installRuntime pod) on a real apis
         ),
       (listed) => listed,
     );
-  });
-  after(async () => {
-    await operator?.stop();
-    await env?.stop();
   });
 
   test("auto resolves to kubevirt where the apiserver serves kubevirt.io/v1", async () => {

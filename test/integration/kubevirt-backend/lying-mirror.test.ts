@@ -11,7 +11,7 @@ import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
 import type { RootfsImage } from "../../../src/api/rootfsimage.js";
 import { rootfsImageRef } from "../../../src/controller/rootfs-refs.js";
-import type { KubeObject, Manager } from "../../../src/runtime/index.js";
+import type { KubeObject } from "../../../src/runtime/index.js";
 import { set } from "../../helpers/builds.js";
 import { serveBody, startServer, type TestServer } from "../../helpers/http-server.js";
 import { repoRoot } from "../../helpers/paths.js";
@@ -19,13 +19,12 @@ import {
   applyBuild,
   loopbackSourcesConfig,
   buildUntil,
-  startEnv,
-  startOperator,
+  envAndOperatorForSuite,
   succeededCondition,
   uniqueBuild,
   type Env,
 } from "./env.js";
-import { childOf, childrenOf, configFilesOf, finishJob, type SecretVolume } from "./fake-cluster.js";
+import { childOf, childrenOf, configFilesOf, finishJob, type SecretVolume } from "./fake-cluster/index.js";
 
 const iso = randomBytes(1024 * 1024);
 const isoDigest = createHash("sha256").update(iso).digest("hex");
@@ -33,9 +32,9 @@ const firstAnswer = createHash("sha256").update("the first answer").digest("hex"
 
 describe("kubevirt backend: a checksum file that answers differently the second time", () => {
   let env: Env;
-  let operator: Manager;
   let server: TestServer;
   let work: string;
+  envAndOperatorForSuite((started) => (env = started), { config: loopbackSourcesConfig() });
 
   before(async () => {
     let answers = 0;
@@ -46,13 +45,8 @@ describe("kubevirt backend: a checksum file that answers differently the second 
       res.writeHead(404).end();
     });
     work = await mkdtemp(path.join(tmpdir(), "lying-mirror-"));
-    env = await startEnv();
-    const config = loopbackSourcesConfig();
-    operator = await startOperator(env, { config });
   });
   after(async () => {
-    await operator?.stop();
-    await env?.stop();
     await server?.close();
     await rm(work, { recursive: true, force: true });
   });

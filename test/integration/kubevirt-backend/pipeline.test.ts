@@ -1,18 +1,17 @@
 // One build through every step of the kubevirt backend, and each way a step can fail.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import type { RootfsImage } from "../../../src/api/rootfsimage.js";
 import { installTimeoutAnnotation } from "../../../src/controller/kubevirt-backend/index.js";
 import { rootfsImageRef } from "../../../src/controller/rootfs-refs.js";
-import { coreRefs, type KubeObject, type Manager } from "../../../src/runtime/index.js";
+import { coreRefs, type KubeObject } from "../../../src/runtime/index.js";
 import { set } from "../../helpers/builds.js";
 import { eventually } from "../../helpers/eventually.js";
 import {
   applyBuild,
   buildUntil,
+  envAndOperatorForSuite,
   phaseIs,
-  startEnv,
-  startOperator,
   succeededCondition,
   uniqueBuild,
   type Env,
@@ -31,20 +30,11 @@ import {
   prepareSucceeded,
   workerFailure,
   type Step,
-} from "./fake-cluster.js";
+} from "./fake-cluster/index.js";
 
 describe("kubevirt backend: one build, step by step, on a real apiserver", () => {
   let env: Env;
-  let operator: Manager;
-
-  before(async () => {
-    env = await startEnv();
-    operator = await startOperator(env);
-  });
-  after(async () => {
-    await operator?.stop();
-    await env?.stop();
-  });
+  envAndOperatorForSuite((started) => (env = started));
 
   test("happy path: one child of each kind, all owned by the build; Succeeded with a RootfsImage; temporaries removed", async () => {
     const storage = { pvc: { claimName: "rootfs-artifacts", subPath: "builds/happy" } };

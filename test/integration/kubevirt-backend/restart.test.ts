@@ -13,7 +13,7 @@ import {
   finishVm,
   oneOfEach,
   prepareSucceeded,
-} from "./fake-cluster.js";
+} from "./fake-cluster/index.js";
 
 describe("kubevirt backend: operator restart mid-build on a real apiserver", () => {
   let env: Env;

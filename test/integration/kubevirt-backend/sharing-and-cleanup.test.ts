@@ -1,17 +1,15 @@
 // Builds of one ISO share its remaster; deleting a build removes what it made and nothing another build needs.
 import assert from "node:assert/strict";
-import { after, before, describe, test } from "node:test";
+import { describe, test } from "node:test";
 import type { RootfsBuild } from "../../../src/api/rootfsbuild.js";
-import type { Manager } from "../../../src/runtime/index.js";
 import { set } from "../../helpers/builds.js";
 import { eventually } from "../../helpers/eventually.js";
 import {
   applyBuild,
   buildUntil,
+  envAndOperatorForSuite,
   getBuild,
   phaseIs,
-  startEnv,
-  startOperator,
   uniqueBuild,
   type Env,
 } from "./env.js";
@@ -24,20 +22,11 @@ import {
   goneOrGoing,
   prepareSucceeded,
   type Step,
-} from "./fake-cluster.js";
+} from "./fake-cluster/index.js";
 
 describe("kubevirt backend: shared ISOs and cleanup on a real apiserver", () => {
   let env: Env;
-  let operator: Manager;
-
-  before(async () => {
-    env = await startEnv();
-    operator = await startOperator(env);
-  });
-  after(async () => {
-    await operator?.stop();
-    await env?.stop();
-  });
+  envAndOperatorForSuite((started) => (env = started));
 
   /** Two builds of one ISO and installer whose build keys differ (packages ride on the answer volume). */
   async function sharers(prefix: string): Promise<[RootfsBuild, RootfsBuild]> {

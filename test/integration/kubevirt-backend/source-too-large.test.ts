@@ -2,7 +2,7 @@
 // backend fails the build SourceTooLarge before it makes any PVC or Job, against a real loopback server.
 import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
-import { coreRefs, type Manager } from "../../../src/runtime/index.js";
+import { coreRefs } from "../../../src/runtime/index.js";
 import { startServer, type TestServer } from "../../helpers/http-server.js";
 import { set } from "../../helpers/builds.js";
 import {
@@ -10,8 +10,7 @@ import {
   loopbackSourcesConfig,
   buildUntil,
   namespace,
-  startEnv,
-  startOperator,
+  envAndOperatorForSuite,
   succeededCondition,
   uniqueBuild,
   type Env,
@@ -19,8 +18,9 @@ import {
 
 describe("kubevirt backend: an ISO larger than sources.maxISOSize", () => {
   let env: Env;
-  let operator: Manager;
   let server: TestServer;
+  const config = loopbackSourcesConfig({ maxISOSize: "1Gi" });
+  envAndOperatorForSuite((started) => (env = started), { config, realIsoSize: true });
   const methods: string[] = [];
 
   before(async () => {
@@ -31,15 +31,8 @@ describe("kubevirt backend: an ISO larger than sources.maxISOSize", () => {
       if (req.method === "HEAD") res.end();
       else res.destroy();
     });
-    env = await startEnv();
-    const config = loopbackSourcesConfig({ maxISOSize: "1Gi" });
-    operator = await startOperator(env, { config, realIsoSize: true });
   });
-  after(async () => {
-    await operator?.stop();
-    await env?.stop();
-    await server?.close();
-  });
+  after(() => server?.close());
 
   test("SourceTooLarge from the HEAD's Content-Length, and no PVC or Job made", async () => {
     const build = await applyBuild(

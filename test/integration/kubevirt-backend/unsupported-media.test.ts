@@ -6,8 +6,8 @@ import { spawnSync } from "node:child_process";
 import { mkdir, mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { after, before, describe, test } from "node:test";
-import type { KubeObject, Manager } from "../../../src/runtime/index.js";
+import { after, describe, test } from "node:test";
+import type { KubeObject } from "../../../src/runtime/index.js";
 import { withDistro } from "../../helpers/builds.js";
 import { buildFixtureIso } from "../../helpers/iso-fixtures.js";
 import { refusedMedia } from "../../helpers/media-fixtures.js";
@@ -16,30 +16,20 @@ import {
   applyBuild,
   buildUntil,
   phaseIs,
-  startEnv,
-  startOperator,
+  envAndOperatorForSuite,
   succeededCondition,
   uniqueBuild,
   type Env,
 } from "./env.js";
-import { childOf, childrenOf, configFilesOf, finishJob, type SecretVolume } from "./fake-cluster.js";
+import { childOf, childrenOf, configFilesOf, finishJob, type SecretVolume } from "./fake-cluster/index.js";
 
 type PrepareJob = KubeObject & { spec: { template: { spec: { volumes?: SecretVolume[] } } } };
 
 describe("kubevirt backend: an ISO that cannot install", () => {
   let env: Env;
-  let operator: Manager;
+  envAndOperatorForSuite((started) => (env = started));
   const dir = mkdtemp(path.join(tmpdir(), "rootfs-media-operator-"));
-
-  before(async () => {
-    env = await startEnv();
-    operator = await startOperator(env);
-  });
-  after(async () => {
-    await operator?.stop();
-    await env?.stop();
-    await rm(await dir, { recursive: true, force: true });
-  });
+  after(async () => rm(await dir, { recursive: true, force: true }));
 
   for (const media of refusedMedia) {
     test(`${media.name}: the remaster container's UnsupportedMedia fails the build before any VM`, async () => {

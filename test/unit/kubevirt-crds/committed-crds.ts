@@ -5,7 +5,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
-import { CRD_DIR, repoRoot } from "../../../scripts/gen-kubevirt.js";
+import { CRD_DIR } from "../../../scripts/kubevirt-crd/generate-crds.js";
+import { repoRoot } from "../../../scripts/kubevirt-spec.js";
 import type {
   CustomResourceDefinition,
   JSONSchemaProps,

@@ -5,7 +5,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { MAX_CRD_BYTES } from "../../../scripts/gen-kubevirt.js";
+import { MAX_CRD_BYTES } from "../../../scripts/kubevirt-crd/generate-crds.js";
 import type { JSONSchemaProps } from "../../../scripts/kubevirt-crd/schema-types.js";
 import { findRefs, structuralViolations } from "../../../scripts/kubevirt-crd/structural-checks.js";
 import { VMI_FILE, VM_FILE, loadCrd, root, schemaOf } from "./committed-crds.js";

@@ -5,7 +5,8 @@ import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { TYPES_FILE, generateAll } from "../../../scripts/gen-kubevirt.js";
+import { generateAll } from "../../../scripts/gen-kubevirt.js";
+import { TYPES_FILE } from "../../../scripts/kubevirt-types/generate-types.js";
 import { VMI_FILE, VM_FILE, root } from "./committed-crds.js";
 
 test("committed KubeVirt types and CRDs are what the generator produces now", async () => {
