@@ -141,7 +141,7 @@ export class LeaderElector {
     const now = new Date();
     const leaseDurationSeconds = Math.max(1, Math.ceil(this.leaseDurationMs / 1000));
     try {
-      const current = await this.client.get<Lease>(ref, name, namespace);
+      const current = await this.client.getOrUndefined<Lease>(ref, name, namespace);
       if (!current) {
         const spec: LeaseSpec = {
           holderIdentity: this.identity,
