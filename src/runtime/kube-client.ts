@@ -107,6 +107,14 @@ export class KubeClient {
     return new KubeClient(this.sender.withTimeout(ms));
   }
 
+  /**
+   * A client sharing this one's connection with a token bucket of its own (same QPS and burst), for
+   * traffic that must not queue behind the rest: controller-runtime gives leader election its own clients.
+   */
+  withOwnRateLimit(): KubeClient {
+    return new KubeClient(this.sender.withOwnRateLimit());
+  }
+
   observeRequests(observer: RequestObserver): void {
     this.sender.observer = observer;
   }

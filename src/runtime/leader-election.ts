@@ -71,7 +71,8 @@ export class LeaderElector {
       throw new Error("leaseDuration must exceed renewDeadline");
     if (this.renewDeadlineMs <= 1.2 * this.retryPeriodMs)
       throw new Error("renewDeadline must exceed 1.2 × retryPeriod");
-    this.client = cfg.client.withTimeout(this.renewDeadlineMs);
+    // Renewals must not wait behind reconciles for rate-limit tokens.
+    this.client = cfg.client.withTimeout(this.renewDeadlineMs).withOwnRateLimit();
     this.log = (cfg.log ?? silentLogger()).child({
       lease: `${cfg.namespace}/${cfg.name}`,
       identity: this.identity,

@@ -6,7 +6,7 @@
 
 import { ApiError, retryAfterMs } from "./api-error.js";
 import type { KubeTransport, Query, TransportResponse } from "./kube-transport.js";
-import type { TokenBucket } from "./rate-limiter.js";
+import { TokenBucket } from "./rate-limiter.js";
 import { sleep } from "./timing.js";
 
 /** Observes every finished request (for rest_client_* metrics). */
@@ -33,6 +33,14 @@ export class RequestSender {
   /** A sender sharing this one's connection, rate limiter and observer, with another deadline. */
   withTimeout(ms: number): RequestSender {
     const s = new RequestSender(this.transport, this.limiter, ms);
+    s.observer = this.observer;
+    return s;
+  }
+
+  /** A sender sharing this one's connection and observer, with a token bucket of its own (same limit). */
+  withOwnRateLimit(): RequestSender {
+    const limiter = this.limiter && new TokenBucket(this.limiter.limit);
+    const s = new RequestSender(this.transport, limiter, this.timeoutMs);
     s.observer = this.observer;
     return s;
   }

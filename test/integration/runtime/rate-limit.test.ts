@@ -1,9 +1,11 @@
 // The client-side rate limit against the real apiserver: requests beyond the burst are paced at the
-// QPS, a client without the limit is not, and a watch is never held back by queued requests.
+// QPS, a client without the limit is not, and neither a watch nor leader election is held back by
+// requests queued for tokens.
 
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { coreRefs, KubeClient, type RateLimit, type WatchEvent } from "../../../src/runtime/kube-client.js";
+import { LeaderElector } from "../../../src/runtime/leader-election.js";
 import { eventually, startEnv, type TestEnv } from "./env.js";
 
 let env: TestEnv;
@@ -70,6 +72,39 @@ void test("rate limit: a watch opens at once while requests queue for tokens", a
     await watching;
     const times = await backlog;
     assert.ok(times.at(-1)! >= 4500 - 5, `the backlog was paced (last at ${times.at(-1)!.toFixed(0)} ms)`);
+  } finally {
+    stop.abort();
+    paced.close();
+  }
+});
+
+void test("rate limit: leader election has its own bucket, so renewals do not queue behind reconciles", async () => {
+  const ns = await env.namespace("lease-free");
+  const paced = clientWith({ qps: 2, burst: 1 });
+  const stop = new AbortController();
+  try {
+    // ~10 s of queued GETs: a lease request behind them would miss every deadline below.
+    const backlog = burstOfGets(paced, ns, 20);
+    const elector = new LeaderElector({
+      client: paced,
+      namespace: ns,
+      name: "lock",
+      identity: "me",
+      leaseDurationMs: 2000,
+      renewDeadlineMs: 1500,
+      retryPeriodMs: 500,
+      onStartedLeading: () => undefined,
+    });
+    const t0 = performance.now();
+    const term = elector.run(stop.signal);
+    await eventually(() => elector.isLeader(), "leading", 5_000);
+    await new Promise((r) => setTimeout(r, 2500)); // longer than the lease: renewals went through
+    assert.ok(elector.isLeader(), "still leading after renewals");
+    assert.ok(performance.now() - t0 < 5000);
+    stop.abort();
+    await term;
+    const times = await backlog;
+    assert.ok(times.at(-1)! >= 9500 - 5, `the backlog was paced (last at ${times.at(-1)!.toFixed(0)} ms)`);
   } finally {
     stop.abort();
     paced.close();
