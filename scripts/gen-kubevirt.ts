@@ -19,8 +19,9 @@ import { fileURLToPath, pathToFileURL } from "node:url";
 import openapiTS, { astToString } from "openapi-typescript";
 import * as prettier from "prettier";
 import type { OpenAPI3 } from "openapi-typescript";
-import type { CustomResourceDefinition, SwaggerDocument } from "./kubevirt-crd.js";
-import { KUBEVIRT_KINDS, crdToYaml, findRefs, kubevirtCrd, structuralViolations } from "./kubevirt-crd.js";
+import { KUBEVIRT_KINDS, crdToYaml, kubevirtCrd } from "./kubevirt-crd/kubevirt-kinds.js";
+import type { CustomResourceDefinition, SwaggerDocument } from "./kubevirt-crd/schema-types.js";
+import { findRefs, structuralViolations } from "./kubevirt-crd/structural-checks.js";
 
 /** The pinned input. Bump all fields together when moving to a new KubeVirt release. */
 export const KUBEVIRT_SPEC = {

@@ -1,4 +1,4 @@
-import { resolveInputs } from "../../src/pipeline/resolve-inputs.js";
+import { resolveInputs } from "../../src/steps/resolve-inputs.js";
 import { parseRootfsBuild } from "../../src/api/validate.js";
 import { imageFor } from "../../src/controller/catalog.js";
 import type { RootfsImage } from "../../src/api/rootfsimage.js";

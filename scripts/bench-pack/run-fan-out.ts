@@ -3,7 +3,7 @@
 // Usage: node run-fan-out.js TAR LINKS_JSON OUT_DIR NFSROOT(0|1) CGZ(gzip|zstd|none|off) TARBALL(…|off)
 import { spawn } from "node:child_process";
 import { readFile } from "node:fs/promises";
-import { ByteProgress } from "../../src/pipeline/progress.js";
+import { ByteProgress } from "../../src/plan/progress.js";
 import { ByteReader } from "../../src/steps/extract/byte-reader.js";
 import { openSinks } from "../../src/steps/extract/open-sinks.js";
 import { outputPaths } from "../../src/steps/extract/output-layout.js";

@@ -1,5 +1,5 @@
 import { crdFor, resources } from "./crd.js";
-import { failureReasons, progressReasons, successReasons } from "./reasons.js";
+import { failureReasons, progressReasons, successReasons } from "../reasons/status-reasons.js";
 
 // docs/reference.md, generated from the same schemas as the CRDs: one table row per field.
 

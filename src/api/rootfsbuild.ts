@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { artifacts, conditions, dnsSubdomain, sha256Digest, sha256Hex } from "./common.js";
 import { apiVersion } from "./group.js";
-import { phases } from "./reasons.js";
+import { phases } from "../reasons/status-reasons.js";
 import { rootfsBuildSpec } from "./rootfsbuild-spec.js";
 
 export const stepNames = ["fetch", "remaster", "install", "extract", "publish"] as const;

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { parseAllDocuments } from "yaml";
 import { InvalidObjectError, parseRootfsBuild } from "../api/validate.js";
 import type { RootfsBuild } from "../api/rootfsbuild.js";
-import { UnresolvedReference, type RefResolver } from "../pipeline/answer-plan.js";
+import { UnresolvedReference, type RefResolver } from "../plan/answer-plan.js";
 
 interface DataObject {
   kind: "Secret" | "ConfigMap";

@@ -1,7 +1,7 @@
 import type { ParseArgsConfig } from "node:util";
 import { apiVersion } from "../api/group.js";
 import { parseRootfsBuild } from "../api/validate.js";
-import { UnresolvedReference } from "../pipeline/answer-plan.js";
+import { UnresolvedReference } from "../plan/answer-plan.js";
 import type { BuildFile } from "./build-file.js";
 import { UsageError } from "./command.js";
 

@@ -1,5 +1,5 @@
 import type { RootfsBuild } from "../api/rootfsbuild.js";
-import { planAnswerFile, type RefResolver } from "../pipeline/answer-plan.js";
+import { planAnswerFile, type RefResolver } from "../plan/answer-plan.js";
 import type { OfficialSource } from "../sources/index.js";
 
 /** What `rootfs build --dry-run` shows: the build as it would run, with nothing downloaded. */

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 import { InvalidObjectError } from "../api/validate.js";
-import { StepFailure } from "../steps/failure.js";
+import { StepFailure } from "../reasons/step-failure.js";
 import { UsageError, type Command } from "./command.js";
 import { commands } from "./commands/index.js";
 

@@ -1,4 +1,4 @@
-import type { ProgressEvent } from "../pipeline/progress.js";
+import type { ProgressEvent } from "../plan/progress.js";
 import { formatBytes } from "../api/quantity.js";
 
 /**

@@ -1,4 +1,4 @@
-import { UnresolvedReference, type RefResolver } from "../pipeline/answer-plan.js";
+import { UnresolvedReference, type RefResolver } from "../plan/answer-plan.js";
 import { isForbidden } from "../runtime/api-error.js";
 import { coreRefs, type KubeClient, type KubeObject } from "../runtime/kube-client.js";
 

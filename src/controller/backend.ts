@@ -1,12 +1,12 @@
 import type { Artifact } from "../api/common.js";
-import type { FailureReason } from "../api/reasons.js";
+import type { FailureReason } from "../reasons/status-reasons.js";
 import type { RootfsBuild, RootfsBuildStatus, StepName } from "../api/rootfsbuild.js";
 import type { RootfsImage } from "../api/rootfsimage.js";
 import type { Logger } from "../runtime/index.js";
-import type { RefResolver } from "../pipeline/answer-plan.js";
-import type { BuildInputs } from "../pipeline/resolve-inputs.js";
+import type { RefResolver } from "../plan/answer-plan.js";
+import type { BuildInputs } from "../plan/build-inputs.js";
 import type { BuildOutcome } from "./catalog.js";
-import type { ResolvedStorage } from "./manifests/storage.js";
+import type { ResolvedStorage } from "./builders/storage.js";
 
 /** One build of one key: what a backend needs to do the work, resolved once for the generation. */
 export interface BuildRun {

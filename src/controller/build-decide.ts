@@ -1,10 +1,10 @@
-import type { FailureReason } from "../api/reasons.js";
+import type { FailureReason } from "../reasons/status-reasons.js";
 import type { RootfsImage } from "../api/rootfsimage.js";
-import type { BuildInputs } from "../pipeline/resolve-inputs.js";
-import type { InputsOutcome } from "./build-inputs.js";
+import type { BuildInputs } from "../plan/build-inputs.js";
+import type { InputsOutcome } from "./inputs-cache.js";
 import type { CatalogScope } from "./catalog.js";
 import type { ClaimView } from "./claim.js";
-import type { ResolvedStorage } from "./manifests/storage.js";
+import type { ResolvedStorage } from "./builders/storage.js";
 
 /** Everything decideBuild() looks at, gathered by observeBuild(). */
 export interface BuildObservation {

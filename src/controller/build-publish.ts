@@ -1,13 +1,13 @@
-import type { FailureReason } from "../api/reasons.js";
+import type { FailureReason } from "../reasons/status-reasons.js";
 import type { RootfsBuild } from "../api/rootfsbuild.js";
 import type { RootfsImage } from "../api/rootfsimage.js";
-import type { BuildInputs } from "../pipeline/resolve-inputs.js";
+import type { BuildInputs } from "../plan/build-inputs.js";
 import { isAlreadyExists, type KubeClient } from "../runtime/index.js";
 import type { BackendState } from "./backend.js";
 import { nameTakenMessage } from "./build-observe.js";
 import { existingEntryVerdict, imageFor, type CatalogScope } from "./catalog.js";
 import type { OperatorConfig } from "./config.js";
-import { rootfsImageRef } from "./resources.js";
+import { rootfsImageRef } from "./rootfs-refs.js";
 
 export type PublishResult =
   | { kind: "published"; image: RootfsImage }

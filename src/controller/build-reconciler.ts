@@ -1,7 +1,7 @@
 import type { RootfsBuild, RootfsBuildStatus } from "../api/rootfsbuild.js";
 import type { RootfsImage } from "../api/rootfsimage.js";
-import type { RefResolver } from "../pipeline/answer-plan.js";
-import type { BuildInputs } from "../pipeline/resolve-inputs.js";
+import type { RefResolver } from "../plan/answer-plan.js";
+import type { BuildInputs } from "../plan/build-inputs.js";
 import type { EventRecorder } from "../runtime/events.js";
 import {
   ensureFinalizer,
@@ -16,16 +16,16 @@ import {
 } from "../runtime/index.js";
 import type { BackendState, BuildBackend, BuildRun } from "./backend.js";
 import { decideBuild, waitingForHolder, type BuildDecision, type BuildObservation } from "./build-decide.js";
-import { BuildInputsCache } from "./build-inputs.js";
+import { BuildInputsCache } from "./inputs-cache.js";
 import { holderAlive, observeBuild, type ObserveBuildDeps } from "./build-observe.js";
 import { publishImage } from "./build-publish.js";
 import { readUsableImage } from "./catalog.js";
 import { holderOf, type ClaimTarget, type KeyClaims } from "./claim.js";
 import { sourcePolicyOf, type OperatorConfig } from "./config.js";
-import type { ResolvedStorage } from "./manifests/storage.js";
+import type { ResolvedStorage } from "./builders/storage.js";
 import type { OperatorMetrics } from "./metrics.js";
 import { pruneCatalog, type PruneDeps } from "./prune.js";
-import { cleanupFinalizer, rootfsBuildRef } from "./resources.js";
+import { cleanupFinalizer, rootfsBuildRef } from "./rootfs-refs.js";
 import {
   markFailed,
   markSucceeded,

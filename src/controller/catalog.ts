@@ -6,8 +6,8 @@ import type { RootfsBuild } from "../api/rootfsbuild.js";
 import type { RootfsImage, RootfsImageSpec } from "../api/rootfsimage.js";
 import type { KubeClient } from "../runtime/index.js";
 import type { OperatorConfig, SharedStorage } from "./config.js";
-import type { ResolvedStorage } from "./manifests/storage.js";
-import { rootfsImageRef } from "./resources.js";
+import type { ResolvedStorage } from "./builders/storage.js";
+import { rootfsImageRef } from "./rootfs-refs.js";
 
 // Who may use whose catalog entries (docs/security.md). An entry is only as trustworthy as the storage
 // it points at, and a namespace's own PVCs and buckets are its tenants' to change. So an entry serves

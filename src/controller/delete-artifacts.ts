@@ -3,11 +3,11 @@ import path from "node:path";
 import type { Artifact } from "../api/common.js";
 import type { RootfsBuild } from "../api/rootfsbuild.js";
 import type { RootfsImage } from "../api/rootfsimage.js";
-import type { RefResolver } from "../pipeline/answer-plan.js";
-import { readManifest } from "../pipeline/manifest.js";
+import type { RefResolver } from "../plan/answer-plan.js";
+import { readManifest } from "../api/output-manifest.js";
 import { s3TargetFor } from "../pipeline/s3-publish.js";
 import { deleteObjects } from "../steps/publish/s3/index.js";
-import { errorText } from "../steps/files.js";
+import { errorText } from "../lib/files.js";
 import { assertInside, resolvesInside } from "../steps/publish/contained.js";
 import type { ArtifactCleanup, BuildBackend } from "./backend.js";
 

@@ -1,20 +1,20 @@
 import { mkdir } from "node:fs/promises";
 import path from "node:path";
 import type { Artifact } from "../api/common.js";
-import type { FailureReason } from "../api/reasons.js";
+import type { FailureReason } from "../reasons/status-reasons.js";
 import type { RootfsBuild, RootfsBuildStatus, StepName } from "../api/rootfsbuild.js";
 import type { RootfsImage } from "../api/rootfsimage.js";
 import { runLocalBuild } from "../pipeline/local-build.js";
 import { publishToS3, s3TargetFor } from "../pipeline/s3-publish.js";
-import type { ProgressEvent } from "../pipeline/progress.js";
-import { StepFailure } from "../steps/failure.js";
-import { errorText } from "../steps/files.js";
+import type { ProgressEvent } from "../plan/progress.js";
+import { StepFailure } from "../reasons/step-failure.js";
+import { errorText } from "../lib/files.js";
 import type { AcceleratorRequest } from "../steps/qemu/accelerator.js";
 import type { ArtifactCleanup, BackendState, BuildBackend, BuildRun } from "./backend.js";
 import type { BuildOutcome } from "./catalog.js";
 import { sourcePolicyOf, type OperatorConfig } from "./config.js";
 import { deleteClaimFiles } from "./delete-artifacts.js";
-import type { ResolvedStorage } from "./manifests/storage.js";
+import type { ResolvedStorage } from "./builders/storage.js";
 import { makeDirInside } from "../steps/publish/contained.js";
 
 export interface LocalBackendOptions {

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, type Registry } from "prom-client";
-import { phases } from "../api/reasons.js";
+import { phases } from "../reasons/status-reasons.js";
 import type { RootfsBuild } from "../api/rootfsbuild.js";
 
 /** rootfs-operator's own metrics, next to controller-runtime's in the same registry. */

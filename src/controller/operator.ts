@@ -19,7 +19,7 @@ import { resolveInstallRuntime, wireKubevirtBackend } from "./kubevirt-backend/i
 import type { OperatorConfig } from "./config.js";
 import { LocalBackend } from "./local-backend.js";
 import { OperatorMetrics } from "./metrics.js";
-import { rootfsBuildRef, rootfsImageRef } from "./resources.js";
+import { rootfsBuildRef, rootfsImageRef } from "./rootfs-refs.js";
 
 export interface OperatorOptions {
   config: OperatorConfig;

@@ -1,12 +1,12 @@
 import type { RootfsBuild } from "../api/rootfsbuild.js";
 import type { RootfsImage } from "../api/rootfsimage.js";
-import type { RefResolver } from "../pipeline/answer-plan.js";
+import type { RefResolver } from "../plan/answer-plan.js";
 import type { EventRecorder } from "../runtime/events.js";
 import { isConflict, type Informer, type KubeClient, type Logger } from "../runtime/index.js";
-import { errorText } from "../steps/files.js";
+import { errorText } from "../lib/files.js";
 import type { BuildBackend } from "./backend.js";
 import { deleteArtifacts } from "./delete-artifacts.js";
-import { rootfsBuildRef, rootfsImageRef } from "./resources.js";
+import { rootfsBuildRef, rootfsImageRef } from "./rootfs-refs.js";
 import { decideRetention, type Pruned } from "./retention.js";
 
 export interface PruneDeps {

@@ -1,6 +1,6 @@
 import type { Artifact } from "../api/common.js";
 import { formatBytes } from "../api/quantity.js";
-import type { FailureReason, Phase, ProgressReason, SuccessReason } from "../api/reasons.js";
+import type { FailureReason, Phase, ProgressReason, SuccessReason } from "../reasons/status-reasons.js";
 import type { RootfsBuild, RootfsBuildStatus, StepName } from "../api/rootfsbuild.js";
 import { setCondition } from "./conditions.js";
 

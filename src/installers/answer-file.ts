@@ -1,4 +1,4 @@
-import { assertNever } from "./assert-never.js";
+import { assertNever } from "../lib/assert-never.js";
 import { autoinstallFor } from "./autoinstall.js";
 import { invalidSpec } from "./errors.js";
 import { kickstartFor } from "./kickstart.js";

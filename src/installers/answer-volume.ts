@@ -1,4 +1,4 @@
-import { assertNever } from "./assert-never.js";
+import { assertNever } from "../lib/assert-never.js";
 import type { InstallerProfile } from "./profile.js";
 
 /**

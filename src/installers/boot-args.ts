@@ -1,5 +1,5 @@
 import { answerVolumeFor, type AnswerVolume } from "./answer-volume.js";
-import { assertNever } from "./assert-never.js";
+import { assertNever } from "../lib/assert-never.js";
 import { consoleFor } from "./machine.js";
 import type { InstallerProfile } from "./profile.js";
 import type { Arch } from "./request.js";

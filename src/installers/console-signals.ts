@@ -1,5 +1,5 @@
 import { anacondaFailures, anacondaProgress } from "./anaconda-console.js";
-import { assertNever } from "./assert-never.js";
+import { assertNever } from "../lib/assert-never.js";
 import { literal, type FailureSignature, type ProgressPattern } from "./console-patterns.js";
 import {
   debianInstallerFailures,

@@ -1,4 +1,4 @@
-import type { FailureReason } from "../api/reasons.js";
+import type { FailureReason } from "../reasons/status-reasons.js";
 
 /**
  * The request cannot be turned into an answer file as written: retrying will not help. `reason` is the

@@ -1,4 +1,4 @@
-import { assertNever } from "./assert-never.js";
+import { assertNever } from "../lib/assert-never.js";
 import type { Arch } from "./request.js";
 
 // Facts about the install VM that depend only on the CPU architecture.

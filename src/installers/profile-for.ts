@@ -1,4 +1,4 @@
-import { assertNever } from "./assert-never.js";
+import { assertNever } from "../lib/assert-never.js";
 import { invalidSpec } from "./errors.js";
 import { parseOpenEulerRelease, type OpenEulerLine } from "./openeuler-release.js";
 import type {

@@ -1,4 +1,4 @@
-import { assertNever } from "./assert-never.js";
+import { assertNever } from "../lib/assert-never.js";
 import { openEulerReleasePattern, openEulerReleases } from "./openeuler-release.js";
 import { debianCodenames, enterpriseReleases, fedoraReleases, ubuntuCodenames } from "./profile-for.js";
 import type { Distro } from "./request.js";

@@ -5,7 +5,7 @@ import { extractFromIso } from "./xorriso.js";
 
 // What an ISO is, from its files and the kernel arguments of its boot menus: an installer of one family,
 // or a live image that boots a desktop instead of installing. The remaster step refuses what the build's
-// installer profile cannot drive (see steps/remaster.ts) before anything is written or booted.
+// installer profile cannot drive (see steps/unattended-iso.ts) before anything is written or booted.
 
 export type InstallerFamily = "anaconda" | "debian-installer" | "subiquity";
 

@@ -4,18 +4,19 @@ import path from "node:path";
 import { stepNames, type RootfsBuild } from "../api/rootfsbuild.js";
 import { parseQuantity } from "../api/quantity.js";
 import { fetchVerified, trustingPolicy, type FetchedFile, type SourcePolicy } from "../steps/fetch/index.js";
-import { StepFailure } from "../steps/failure.js";
-import { errorText, exists } from "../steps/files.js";
+import { StepFailure } from "../reasons/step-failure.js";
+import { errorText, exists } from "../lib/files.js";
 import { installLocal } from "../steps/install-local/index.js";
 import type { AcceleratorRequest } from "../steps/qemu/accelerator.js";
 import { localMirrorRoute } from "../steps/qemu/mirror-relay.js";
-import { remasterForPlan, writeAnswerVolume } from "../steps/remaster.js";
-import type { AnswerPlan, RefResolver } from "./answer-plan.js";
-import { resolveInputs, type BuildInputs } from "./resolve-inputs.js";
+import { remasterForPlan, writeAnswerVolume } from "../steps/unattended-iso.js";
+import type { AnswerPlan, RefResolver } from "../plan/answer-plan.js";
+import type { BuildInputs } from "../plan/build-inputs.js";
+import { resolveInputs } from "../steps/resolve-inputs.js";
 import { extractAndPublish, findPublished } from "./local-outputs.js";
 import { installVmFor } from "./install-request.js";
-import type { Manifest } from "./manifest.js";
-import type { ProgressListener } from "./progress.js";
+import type { Manifest } from "../api/output-manifest.js";
+import type { ProgressListener } from "../plan/progress.js";
 import { StepRunner, type StepTiming } from "./step-runner.js";
 
 export interface LocalBuildOptions {

@@ -5,13 +5,13 @@ import type { RootfsBuildSpec } from "../api/rootfsbuild-spec.js";
 import type { RootfsBuild } from "../api/rootfsbuild.js";
 import type { AnswerFileRequest } from "../installers/index.js";
 import { extract, type ExtractResult } from "../steps/extract/index.js";
-import { exists, removeTree, sha256OfFile } from "../steps/files.js";
+import { exists, removeTree, sha256OfFile } from "../lib/files.js";
 import { planLayout, type StagedOutput } from "../steps/publish/layout.js";
 import { assertInside, resolvesInside } from "../steps/publish/contained.js";
 import { listDir, publishLocal } from "../steps/publish/local.js";
 import { toolVersion } from "../version.js";
-import { readManifest, type Manifest } from "./manifest.js";
-import type { ProgressListener } from "./progress.js";
+import { readManifest, type Manifest } from "../api/output-manifest.js";
+import type { ProgressListener } from "../plan/progress.js";
 import type { StepRunner } from "./step-runner.js";
 import { treeDigest } from "./tree-digest.js";
 

@@ -2,9 +2,9 @@ import path from "node:path";
 import type { Artifact } from "../api/common.js";
 import type { RootfsBuildSpec } from "../api/rootfsbuild-spec.js";
 import { putManifest, uploadArtifacts, type S3Target } from "../steps/publish/s3/index.js";
-import type { RefResolver } from "./answer-plan.js";
-import type { Manifest } from "./manifest.js";
-import type { ProgressListener } from "./progress.js";
+import type { RefResolver } from "../plan/answer-plan.js";
+import type { Manifest } from "../api/output-manifest.js";
+import type { ProgressListener } from "../plan/progress.js";
 
 type S3Spec = NonNullable<NonNullable<RootfsBuildSpec["storage"]>["s3"]>;
 

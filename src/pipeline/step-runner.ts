@@ -1,5 +1,5 @@
 import type { StepName } from "../api/rootfsbuild.js";
-import type { ProgressListener } from "./progress.js";
+import type { ProgressListener } from "../plan/progress.js";
 
 export interface StepTiming {
   name: StepName;

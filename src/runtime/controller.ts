@@ -9,7 +9,7 @@ import type { Logger } from "./logger.js";
 import type { RuntimeMetrics } from "./metrics.js";
 import { objectKey, splitKey } from "./object-key.js";
 import { isTerminalError, type Reconciler, type Result } from "./reconcile.js";
-import type { KubeObject } from "./resources.js";
+import type { KubeObject } from "./kube-object.js";
 import { WorkQueue, type WorkQueueOptions } from "./workqueue.js";
 
 export * from "./reconcile.js";

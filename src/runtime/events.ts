@@ -5,7 +5,7 @@
 import os from "node:os";
 import { coreRefs, isNotFound, type KubeClient } from "./kube-client.js";
 import { silentLogger, type Logger } from "./logger.js";
-import type { KubeObject } from "./resources.js";
+import type { KubeObject } from "./kube-object.js";
 
 export type EventType = "Normal" | "Warning";
 

@@ -3,7 +3,7 @@
 // concurrent change to the finalizer list is never overwritten.
 
 import { isNotFound, type KubeClient } from "./kube-client.js";
-import type { KubeObject, ResourceRef } from "./resources.js";
+import type { KubeObject, ResourceRef } from "./kube-object.js";
 
 export function hasFinalizer(obj: KubeObject, finalizer: string): boolean {
   return obj.metadata.finalizers?.includes(finalizer) ?? false;

@@ -15,7 +15,7 @@ import { ApiError, isGone, isGoneStatus } from "./api-error.js";
 import type { KubeClient } from "./kube-client.js";
 import { silentLogger, type Logger } from "./logger.js";
 import { objectKey } from "./object-key.js";
-import type { KubeObject, ResourceRef } from "./resources.js";
+import type { KubeObject, ResourceRef } from "./kube-object.js";
 import { jitter, sleep } from "./timing.js";
 import type { WatchEvent } from "./watch-stream.js";
 

@@ -16,11 +16,17 @@ import { loadKubeAccess } from "./kubeconfig.js";
 import { KubeTransport, type Query } from "./kube-transport.js";
 import { TokenBucket, defaultRateLimit, type RateLimit } from "./rate-limiter.js";
 import { RequestSender, type RequestObserver, type SendOptions } from "./request-sender.js";
-import { apiVersionOf, collectionPath, objectPath, type KubeObject, type ResourceRef } from "./resources.js";
+import {
+  apiVersionOf,
+  collectionPath,
+  objectPath,
+  type KubeObject,
+  type ResourceRef,
+} from "./kube-object.js";
 import { watchStream, type WatchEvent } from "./watch-stream.js";
 
 export * from "./api-error.js";
-export * from "./resources.js";
+export * from "./kube-object.js";
 export type { RateLimit } from "./rate-limiter.js";
 export type { RequestObserver } from "./request-sender.js";
 export type { WatchEvent, WatchEventType } from "./watch-stream.js";

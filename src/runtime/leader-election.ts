@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import { coreRefs, isAlreadyExists, type KubeClient } from "./kube-client.js";
 import { silentLogger, type Logger } from "./logger.js";
 import type { RuntimeMetrics } from "./metrics.js";
-import type { KubeObject } from "./resources.js";
+import type { KubeObject } from "./kube-object.js";
 import { jitter, sleep } from "./timing.js";
 
 export interface LeaderElectionConfig {

@@ -12,7 +12,7 @@ import { LeaderElector, type LeaderElectionConfig } from "./leader-election.js";
 import { createLogger, type Logger } from "./logger.js";
 import { RuntimeMetrics } from "./metrics.js";
 import type { Reconciler } from "./reconcile.js";
-import type { KubeObject, ResourceRef } from "./resources.js";
+import type { KubeObject, ResourceRef } from "./kube-object.js";
 import { settleWithin } from "./timing.js";
 import type { WorkQueueOptions } from "./workqueue.js";
 

@@ -1,6 +1,6 @@
 // Work-queue keys: "namespace/name", or "name" for cluster-scoped objects (client-go's MetaNamespaceKeyFunc).
 
-import type { KubeObject } from "./resources.js";
+import type { KubeObject } from "./kube-object.js";
 
 export function objectKey(obj: KubeObject): string {
   const { namespace, name } = obj.metadata;

@@ -7,7 +7,7 @@ import { isConflict, isNotFound, type KubeClient } from "./kube-client.js";
 import { jsonEqual } from "./json-equal.js";
 import { splitKey } from "./object-key.js";
 import type { Result } from "./reconcile.js";
-import type { KubeObject, ResourceRef } from "./resources.js";
+import type { KubeObject, ResourceRef } from "./kube-object.js";
 import { sleep } from "./timing.js";
 
 export interface ReconcileStatusOptions {

@@ -10,7 +10,7 @@
 // bad lines instead of skipping them.
 
 import type { IncomingMessage } from "node:http";
-import type { KubeObject } from "./resources.js";
+import type { KubeObject } from "./kube-object.js";
 
 export type WatchEventType = "ADDED" | "MODIFIED" | "DELETED" | "BOOKMARK" | "ERROR";
 

@@ -1,4 +1,4 @@
-import { assertNever } from "../installers/assert-never.js";
+import { assertNever } from "../lib/assert-never.js";
 import type { Distro } from "../installers/request.js";
 
 // Which installer images each distribution publishes, by one vocabulary: dvd (the full installer, all

@@ -1,9 +1,9 @@
-import { assertNever } from "../installers/assert-never.js";
+import { assertNever } from "../lib/assert-never.js";
 import { InstallerInputError } from "../installers/errors.js";
 import { profileFor } from "../installers/profile-for.js";
 import type { Arch, Distro } from "../installers/request.js";
-import { StepFailure } from "../steps/failure.js";
-import { errorText } from "../steps/files.js";
+import { StepFailure } from "../reasons/step-failure.js";
+import { errorText } from "../lib/files.js";
 import { debianLayout, ubuntuLayout } from "./deb-layouts.js";
 import { editionsOf, hasDailyBuilds, type Edition } from "./editions.js";
 import type { SourceLayout, SourceRequest } from "./layout.js";

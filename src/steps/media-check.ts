@@ -1,8 +1,8 @@
-import { assertNever } from "../installers/assert-never.js";
+import { assertNever } from "../lib/assert-never.js";
 import type { InstallerProfile } from "../installers/profile.js";
 import { classifyMedia, missingBootFiles, type InstallerFamily, type MediaFacts } from "../iso/media.js";
 import { layoutFor } from "../sources/index.js";
-import { StepFailure } from "./failure.js";
+import { StepFailure } from "../reasons/step-failure.js";
 
 // The remaster step's first question: can this ISO install what the build asks for? A live image, an
 // installer of another family, or an image without the kernel and initrd its installer boots is refused

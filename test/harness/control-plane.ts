@@ -11,7 +11,9 @@
 //   }
 //
 // Binaries come from test/harness/build-control-plane.sh (cached outside the
-// tree, or taken from $KUBEBUILDER_ASSETS). Admin access uses a static token
+// tree, or taken from $KUBEBUILDER_ASSETS; control-plane-binaries.ts). The
+// processes' flags are in control-plane-flags.ts, the tokens, keys and
+// kubeconfigs in control-plane-credentials.ts. Admin access uses a static token
 // for a user in system:masters; RBAC (+Node) authorization and the default
 // admission chain (including PodSecurity and ServiceAccount) are on.
 //
@@ -20,42 +22,28 @@
 // new namespaces (so Pod creation fails until a test creates it), nothing
 // garbage-collects owner references, and Pods are never scheduled or run.
 
-import { spawn } from "node:child_process";
-import { generateKeyPairSync, randomBytes } from "node:crypto";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { resolveBinDir } from "./control-plane-binaries.js";
+import {
+  kubeconfigJson,
+  servingCa,
+  writeAdminToken,
+  writeServiceAccountKeys,
+} from "./control-plane-credentials.js";
+import { apiServerArgs, etcdArgs } from "./control-plane-flags.js";
+import { runKubectl, type KubectlOptions, type KubectlResult } from "./kubectl.js";
 import {
   distinctFreePorts,
   fileTail,
   httpGet,
-  lastLineOf,
   onExitSync,
   startProc,
   stopProc,
   waitFor,
   type Proc,
 } from "./processes.js";
-
-export interface KubectlResult {
-  stdout: string;
-  stderr: string;
-  code: number;
-}
-
-export interface KubectlOptions {
-  /** Written to kubectl's stdin (e.g. a manifest for `apply -f -`). */
-  stdin?: string;
-  /** Kubeconfig to use instead of the admin one (see kubeconfigForToken). */
-  kubeconfig?: string;
-  /** Extra environment for kubectl (merged over process.env). */
-  env?: NodeJS.ProcessEnv;
-  /** Kill kubectl after this long (default 120 s). */
-  timeoutMs?: number;
-  /** Throw (with stderr) when kubectl exits non-zero. */
-  check?: boolean;
-}
 
 export interface ControlPlane {
   /** https://127.0.0.1:<port> */
@@ -118,127 +106,6 @@ export interface StartControlPlaneOptions {
 
 const LOOPBACK = "127.0.0.1";
 
-// ---------------------------------------------------------------------------
-// Binaries
-
-function findRepoRoot(): string {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    if (existsSync(path.join(dir, "test", "harness", "build-control-plane.sh"))) return dir;
-    const parent = path.dirname(dir);
-    if (parent === dir)
-      throw new Error("control-plane harness: cannot locate test/harness/build-control-plane.sh");
-    dir = parent;
-  }
-}
-
-const binDirPromises = new Map<string, Promise<string>>();
-
-/**
- * Returns a directory with kube-apiserver, kubectl and etcd: runs
- * test/harness/build-control-plane.sh (which honours KUBEBUILDER_ASSETS and
- * reuses its cache, so only the first call on a machine is slow). Memoised
- * per process. The script's progress goes to this process's stderr.
- */
-export function resolveBinDir(): Promise<string> {
-  return buildOnce([]);
-}
-
-/**
- * Returns a directory with the real cluster's kubelet, kube-controller-manager, kube-scheduler,
- * kube-proxy and kvm-device-plugin (build-control-plane.sh --node: same module, same cache).
- */
-export function resolveNodeBinDir(): Promise<string> {
-  return buildOnce(["--node"]);
-}
-
-function buildOnce(args: string[]): Promise<string> {
-  const key = args.join(" ");
-  let promise = binDirPromises.get(key);
-  if (!promise) {
-    const script = path.join(findRepoRoot(), "test", "harness", "build-control-plane.sh");
-    promise = lastLineOf(script, args, { echoStderr: true }).catch((err: unknown) => {
-      binDirPromises.delete(key);
-      throw err;
-    });
-    binDirPromises.set(key, promise);
-  }
-  return promise;
-}
-
-// ---------------------------------------------------------------------------
-// Helpers
-
-function pemBlocks(pem: string): string[] {
-  return pem.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----\n?/g) ?? [];
-}
-
-function kubeconfigJson(server: string, caPem: string, user: string, token: string): string {
-  const cluster = "control-plane";
-  return (
-    JSON.stringify(
-      {
-        apiVersion: "v1",
-        kind: "Config",
-        clusters: [
-          {
-            name: cluster,
-            cluster: { server, "certificate-authority-data": Buffer.from(caPem).toString("base64") },
-          },
-        ],
-        users: [{ name: user, user: { token } }],
-        contexts: [{ name: user, context: { cluster, user } }],
-        "current-context": user,
-        preferences: {},
-      },
-      null,
-      2,
-    ) + "\n"
-  );
-}
-
-function runKubectl(
-  kubectlBin: string,
-  kubeconfig: string,
-  cacheDir: string,
-  args: string[],
-  opts: KubectlOptions = {},
-): Promise<KubectlResult> {
-  const fullArgs = [`--kubeconfig=${opts.kubeconfig ?? kubeconfig}`, `--cache-dir=${cacheDir}`, ...args];
-  return new Promise((resolve, reject) => {
-    const child = spawn(kubectlBin, fullArgs, {
-      stdio: ["pipe", "pipe", "pipe"],
-      env: { ...process.env, ...opts.env },
-      timeout: opts.timeoutMs ?? 120_000,
-      killSignal: "SIGKILL",
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code, signal) => {
-      const result = { stdout, stderr, code: code ?? (signal ? 128 : 1) };
-      if (opts.check && result.code !== 0) {
-        reject(
-          new Error(
-            `kubectl ${args.join(" ")} failed (${signal ? `signal ${signal}` : `exit ${code}`}):\n${stderr.trim()}`,
-          ),
-        );
-      } else {
-        resolve(result);
-      }
-    });
-    child.stdin.on("error", () => {
-      /* kubectl may exit before reading stdin */
-    });
-    child.stdin.end(opts.stdin ?? "");
-  });
-}
-
-// ---------------------------------------------------------------------------
-// Start
-
 class AddressInUse extends Error {}
 
 /**
@@ -282,17 +149,8 @@ async function startOnce(binDir: string, opts: StartControlPlaneOptions): Promis
   const apiAddress = opts.address ?? LOOPBACK;
   const server = `https://${apiAddress}:${apiPort}`;
 
-  // Admin credentials: a static bearer token for a system:masters user.
-  const adminToken = randomBytes(32).toString("hex");
-  const tokenFile = path.join(dir, "tokens.csv");
-  writeFileSync(tokenFile, `${adminToken},admin,admin,"system:masters"\n`, { mode: 0o600 });
-
-  // ServiceAccount token signing key.
-  const { privateKey, publicKey } = generateKeyPairSync("rsa", { modulusLength: 2048 });
-  const saKey = path.join(dir, "sa.key");
-  const saPub = path.join(dir, "sa.pub");
-  writeFileSync(saKey, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
-  writeFileSync(saPub, publicKey.export({ type: "spki", format: "pem" }));
+  const { adminToken, tokenFile } = writeAdminToken(dir);
+  const { saKey, saPub } = writeServiceAccountKeys(dir);
 
   const etcdLog = path.join(logDir, "etcd.log");
   const apiLog = path.join(logDir, "kube-apiserver.log");
@@ -324,18 +182,7 @@ async function startOnce(binDir: string, opts: StartControlPlaneOptions): Promis
     const etcd = startProc(
       "etcd",
       path.join(binDir, "etcd"),
-      [
-        "--name=rootfs-test",
-        `--data-dir=${etcdDataDir}`,
-        `--listen-client-urls=${etcdUrl}`,
-        `--advertise-client-urls=${etcdUrl}`,
-        `--listen-peer-urls=${etcdPeerUrl}`,
-        `--initial-advertise-peer-urls=${etcdPeerUrl}`,
-        `--initial-cluster=rootfs-test=${etcdPeerUrl}`,
-        "--initial-cluster-state=new",
-        "--unsafe-no-fsync=true", // test data: durability is irrelevant, speed is not
-        "--log-level=warn",
-      ],
+      etcdArgs(etcdDataDir, etcdUrl, etcdPeerUrl),
       etcdLog,
       dir,
     );
@@ -347,29 +194,17 @@ async function startOnce(binDir: string, opts: StartControlPlaneOptions): Promis
     if (etcdErr) return await fail(etcdErr);
 
     // --- kube-apiserver ---------------------------------------------------
-    // Flags follow envtest's defaults (controller-runtime
-    // pkg/internal/testing/controlplane/apiserver.go), except that admin
-    // auth is a static token and the ServiceAccount admission plugin stays on.
-    const apiArgs = [
-      `--advertise-address=${apiAddress}`,
-      `--bind-address=${apiAddress}`,
-      `--secure-port=${apiPort}`,
-      `--cert-dir=${certDir}`,
-      `--etcd-servers=${etcdUrl}`,
-      "--authorization-mode=Node,RBAC",
-      `--token-auth-file=${tokenFile}`,
-      `--service-account-issuer=${server}`,
-      `--service-account-key-file=${saPub}`,
-      `--service-account-signing-key-file=${saKey}`,
-      "--service-cluster-ip-range=10.0.0.0/24",
-      "--allow-privileged=true",
-      "--shutdown-delay-duration=0s",
-      // The default "lease" reconciler keeps failing (and logging) because a
-      // loopback address is not a valid Endpoints IP; nothing here needs it.
-      "--endpoint-reconciler-type=none",
-      "--profiling=false",
-      ...(opts.extraApiServerArgs ?? []),
-    ];
+    const apiArgs = apiServerArgs({
+      address: apiAddress,
+      port: apiPort,
+      certDir,
+      etcdUrl,
+      tokenFile,
+      issuer: server,
+      saPub,
+      saKey,
+      extra: opts.extraApiServerArgs ?? [],
+    });
     const api = startProc("kube-apiserver", path.join(binDir, "kube-apiserver"), apiArgs, apiLog, dir);
     procs.push(api);
     const readyTimeout = opts.readyTimeoutMs ?? 60_000;
@@ -381,9 +216,7 @@ async function startOnce(binDir: string, opts: StartControlPlaneOptions): Promis
     });
     if (apiErr) return await fail(`${apiErr}${lastBody ? `\n--- last /readyz body ---\n${lastBody}` : ""}`);
 
-    // The self-generated serving cert file holds the leaf then its CA.
-    const blocks = pemBlocks(readFileSync(path.join(certDir, "apiserver.crt"), "utf8"));
-    const caPem = blocks[blocks.length - 1];
+    const caPem = servingCa(certDir);
     if (!caPem) return await fail(`no certificate found in ${certDir}/apiserver.crt`);
 
     const kubeconfigPath = path.join(dir, "admin.kubeconfig");
@@ -435,9 +268,6 @@ async function startOnce(binDir: string, opts: StartControlPlaneOptions): Promis
     throw err;
   }
 }
-
-// ---------------------------------------------------------------------------
-// CRDs
 
 /**
  * `kubectl apply --server-side` each file (or directory) and waits until every

@@ -5,10 +5,10 @@
 //   const helm = await resolveHelm();
 //   const { stdout } = await runHelm(helm, ["template", "x", chartDir], { check: true });
 
-import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { runCaptured, type CapturedRunOptions } from "./captured-run.js";
 
 export interface HelmResult {
   stdout: string;
@@ -61,28 +61,11 @@ export async function runHelm(
   return result;
 }
 
-function run(
-  command: string,
-  args: string[],
-  opts: { stdin?: string; env?: NodeJS.ProcessEnv; timeoutMs?: number } = {},
-): Promise<HelmResult> {
-  return new Promise((resolve, reject) => {
-    // No kubeconfig, no repositories, no plugins: template/lint/show work offline from the chart alone.
-    const child = spawn(command, args, {
-      stdio: ["pipe", "pipe", "pipe"],
-      env: { ...process.env, HELM_NO_PLUGINS: "1", ...opts.env },
-      timeout: opts.timeoutMs ?? 120_000,
-      killSignal: "SIGKILL",
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    child.on("error", reject);
-    child.on("close", (code, signal) => resolve({ stdout, stderr, code: code ?? (signal ? 128 : 1) }));
-    child.stdin.on("error", () => {
-      /* helm may exit before reading stdin */
-    });
-    child.stdin.end(opts.stdin ?? "");
+async function run(command: string, args: string[], opts: CapturedRunOptions = {}): Promise<HelmResult> {
+  // No kubeconfig, no repositories, no plugins: template/lint/show work offline from the chart alone.
+  const { stdout, stderr, code } = await runCaptured(command, args, {
+    ...opts,
+    env: { HELM_NO_PLUGINS: "1", ...opts.env },
   });
+  return { stdout, stderr, code };
 }

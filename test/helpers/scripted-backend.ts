@@ -2,7 +2,7 @@ import type { RootfsBuild } from "../../src/api/rootfsbuild.js";
 import type { Artifact } from "../../src/api/common.js";
 import type { RootfsImage } from "../../src/api/rootfsimage.js";
 import type { ArtifactCleanup, BackendState, BuildBackend, BuildRun } from "../../src/controller/backend.js";
-import type { ResolvedStorage } from "../../src/controller/manifests/storage.js";
+import type { ResolvedStorage } from "../../src/controller/builders/storage.js";
 
 /**
  * A backend whose state per build key the test sets, standing in for Jobs and VMs when the test is

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import { sha256OfFile } from "../../src/steps/files.js";
+import { sha256OfFile } from "../../src/lib/files.js";
 import { cleanConsoleText } from "../../src/steps/qemu/console-lines.js";
 import { debianBuildFile, debootstrapDisk, localMirror, phaseStarts, rootfsCli } from "./harness.js";
 

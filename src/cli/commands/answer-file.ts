@@ -1,5 +1,5 @@
 import { parseArgs } from "node:util";
-import { planAnswerFile } from "../../pipeline/answer-plan.js";
+import { planAnswerFile } from "../../plan/answer-plan.js";
 import { readBuildFile } from "../build-file.js";
 import { buildFromFlags, sourceFlags } from "../build-flags.js";
 import type { Command } from "../command.js";

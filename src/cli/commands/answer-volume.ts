@@ -1,6 +1,6 @@
 import { parseArgs } from "node:util";
-import { planAnswerFile } from "../../pipeline/answer-plan.js";
-import { writeAnswerVolume } from "../../steps/remaster.js";
+import { planAnswerFile } from "../../plan/answer-plan.js";
+import { writeAnswerVolume } from "../../steps/unattended-iso.js";
 import { readBuildFile } from "../build-file.js";
 import { UsageError, type Command } from "../command.js";
 

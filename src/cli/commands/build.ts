@@ -3,7 +3,7 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import { formatBytes } from "../../api/quantity.js";
 import { runLocalBuild } from "../../pipeline/local-build.js";
-import { resolveBuildSource } from "../../sources/index.js";
+import { resolveBuildSource } from "../../plan/build-source.js";
 import type { AcceleratorRequest } from "../../steps/qemu/accelerator.js";
 import { readBuildFile } from "../build-file.js";
 import { buildFromFlags, sourceFlags } from "../build-flags.js";

@@ -1,8 +1,8 @@
 import { parseArgs } from "node:util";
 import { formatBootConfigChanges } from "../../iso/index.js";
-import { planAnswerFile } from "../../pipeline/answer-plan.js";
-import { sha256OfFile } from "../../steps/files.js";
-import { remasterForPlan } from "../../steps/remaster.js";
+import { planAnswerFile } from "../../plan/answer-plan.js";
+import { sha256OfFile } from "../../lib/files.js";
+import { remasterForPlan } from "../../steps/unattended-iso.js";
 import { readBuildFile } from "../build-file.js";
 import { UsageError, type Command } from "../command.js";
 import { ProgressPrinter } from "../progress-printer.js";

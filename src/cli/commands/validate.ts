@@ -2,9 +2,9 @@ import { parseArgs } from "node:util";
 import { InvalidObjectError } from "../../api/validate.js";
 import type { RootfsBuild } from "../../api/rootfsbuild.js";
 import { InstallerInputError } from "../../installers/index.js";
-import { planAnswerFile, UnresolvedReference, type RefResolver } from "../../pipeline/answer-plan.js";
+import { planAnswerFile, UnresolvedReference, type RefResolver } from "../../plan/answer-plan.js";
 import { layoutFor } from "../../sources/index.js";
-import { StepFailure } from "../../steps/failure.js";
+import { StepFailure } from "../../reasons/step-failure.js";
 import { readBuildFile } from "../build-file.js";
 import { UsageError, type Command } from "../command.js";
 

@@ -1,6 +1,6 @@
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { readManifest, type Manifest } from "../../pipeline/manifest.js";
+import { readManifest, type Manifest } from "../../api/output-manifest.js";
 import { listDir } from "../../steps/publish/local.js";
 import type { AcceleratorRequest } from "../../steps/qemu/accelerator.js";
 import { verifyBoot } from "../../steps/verify/index.js";

@@ -7,12 +7,12 @@
 import path from "node:path";
 import type { z } from "zod";
 import { parseQuantity } from "../../api/quantity.js";
-import { buildConfigKey } from "../../controller/manifests/index.js";
+import { buildConfigKey } from "../../api/worker-contract.js";
 import { installVmFor } from "../../pipeline/install-request.js";
 import { StepRunner } from "../../pipeline/step-runner.js";
 import { installLocal } from "../../steps/install-local/index.js";
 import type { AcceleratorRequest } from "../../steps/qemu/accelerator.js";
-import { writeAnswerVolume } from "../../steps/remaster.js";
+import { writeAnswerVolume } from "../../steps/unattended-iso.js";
 import { UsageError } from "../command.js";
 import type { ProgressPrinter } from "../progress-printer.js";
 import { answerPlanFromDir } from "./worker-plan.js";

@@ -2,8 +2,8 @@ import { readdir, readFile } from "node:fs/promises";
 import path from "node:path";
 import type { OsIdentity } from "../../api/common.js";
 import { answerFileNameFor, answerVolumeFor, profileFor } from "../../installers/index.js";
-import { profileIdOf, type AnswerPlan } from "../../pipeline/answer-plan.js";
-import { StepFailure } from "../../steps/failure.js";
+import { profileIdOf, type AnswerPlan } from "../../plan/answer-plan.js";
+import { StepFailure } from "../../reasons/step-failure.js";
 
 /**
  * The answer plan as far as a worker needs it, from a mounted Secret: the profile shapes the boot

@@ -1,23 +1,25 @@
 import { readFile, rename, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { z } from "zod";
-import { osIdentity } from "../../api/common.js";
-import { rootfsBuild } from "../../api/rootfsbuild.js";
-import { source } from "../../api/rootfsbuild-spec.js";
-import { prepareConfigKey } from "../../controller/manifests/index.js";
 import { workerInstall } from "./worker-install.js";
 import { answerPlanFromDir } from "./worker-plan.js";
 import { parseWith } from "../../api/validate.js";
-import { terminationMessageLimit } from "../../controller/kubevirt-backend/worker-results.js";
+import {
+  buildConfigSchema,
+  prepareConfigKey,
+  prepareConfigSchema,
+  terminationMessageLimit,
+  type BuildConfig,
+  type PrepareConfig,
+} from "../../api/worker-contract.js";
 import { extractAndPublish } from "../../pipeline/local-outputs.js";
 import { publishToS3 } from "../../pipeline/s3-publish.js";
 import { s3TargetFromEnv } from "../../steps/publish/s3/index.js";
 import { StepRunner } from "../../pipeline/step-runner.js";
 import { fetchVerified, trustingPolicy } from "../../steps/fetch/index.js";
-import { StepFailure } from "../../steps/failure.js";
-import { errorText } from "../../steps/files.js";
-import { remasterForPlan } from "../../steps/remaster.js";
+import { StepFailure } from "../../reasons/step-failure.js";
+import { errorText } from "../../lib/files.js";
+import { remasterForPlan } from "../../steps/unattended-iso.js";
 import { UsageError, type Command } from "../command.js";
 import { ProgressPrinter } from "../progress-printer.js";
 
@@ -25,23 +27,6 @@ import { ProgressPrinter } from "../progress-printer.js";
 // remaster: the prepare Secret, shared by every build of the ISO; extract: the build's answer Secret) and
 // ends by writing one JSON object to its --result file (its container's termination message). fetch and
 // remaster are two containers of the prepare Job's Pod, so the operator sees which one runs.
-
-const buildConfig = rootfsBuild.extend({ key: z.string(), isoKey: z.string(), sourceSHA256: z.string() });
-/** The operator's sources policy (src/controller/config.ts), which the worker's download follows too. */
-const sourcePolicy = z.object({
-  allowPlainHTTP: z.boolean(),
-  allowPrivateAddresses: z.boolean(),
-  allowFileURLs: z.boolean(),
-  allowInsecureSkipChecksum: z.boolean(),
-  maxSourceBytes: z.number().int().positive(),
-});
-const prepareConfig = z.object({
-  source,
-  os: osIdentity,
-  isoKey: z.string(),
-  sourceSHA256: z.string(),
-  policy: sourcePolicy.optional(),
-});
 
 export const workerCommand: Command = {
   name: "worker",
@@ -106,15 +91,15 @@ async function runStep(step: string, values: StepValues, json: unknown, printer:
   const out = () => values.out ?? usage(`--out is required for ${step}`);
   switch (step) {
     case "fetch":
-      return fetchSource(parseWith(prepareConfig, json, values.config), out(), values.cache, printer);
+      return fetchSource(parseWith(prepareConfigSchema, json, values.config), out(), values.cache, printer);
     case "remaster":
-      return remaster(parseWith(prepareConfig, json, values.config), path.dirname(values.config), {
+      return remaster(parseWith(prepareConfigSchema, json, values.config), path.dirname(values.config), {
         source: values.source,
         out: out(),
         printer,
       });
     case "install": {
-      const installed = await workerInstall(parseWith(buildConfig, json, values.config), {
+      const installed = await workerInstall(parseWith(buildConfigSchema, json, values.config), {
         ...values,
         configDir: path.dirname(values.config),
         printer,
@@ -122,7 +107,7 @@ async function runStep(step: string, values: StepValues, json: unknown, printer:
       return { accel: installed.accel, steps: completed(installed.steps) };
     }
     case "extract":
-      return extract(parseWith(buildConfig, json, values.config), {
+      return extract(parseWith(buildConfigSchema, json, values.config), {
         disk: values.disk,
         out: out(),
         ephemeral: values["output-ephemeral"],
@@ -132,9 +117,6 @@ async function runStep(step: string, values: StepValues, json: unknown, printer:
       return usage(`unknown worker step "${step}": use fetch, remaster, install or extract`);
   }
 }
-
-type BuildConfig = z.output<typeof buildConfig>;
-type PrepareConfig = z.output<typeof prepareConfig>;
 
 /** What a step that fails unexpectedly (not a StepFailure) reports. */
 const fallbackReasons = {

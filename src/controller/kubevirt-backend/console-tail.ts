@@ -1,5 +1,5 @@
 import type { Informer, KubeClient, Logger } from "../../runtime/index.js";
-import type { ObservedPod, ObservedVmi } from "./observed.js";
+import type { ObservedPod, ObservedVmi } from "./snapshot.js";
 import { controlledBy } from "./ownership.js";
 
 /** The last lines of an install VM's serial console, or undefined when they cannot be read. */

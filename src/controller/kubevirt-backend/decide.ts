@@ -1,5 +1,5 @@
 import { parseDuration, parseQuantity } from "../../api/quantity.js";
-import { assertNever } from "../../installers/assert-never.js";
+import { assertNever } from "../../lib/assert-never.js";
 import { coreRefs, type KubeObject } from "../../runtime/index.js";
 import {
   allChildNames,
@@ -17,10 +17,10 @@ import {
   type BuildContext,
   type ResolvedStorage,
   waitingForStoragePvc,
-} from "../manifests/index.js";
+} from "../builders/index.js";
 import { sourcePolicyOf } from "../config.js";
-import type { Action } from "./actions.js";
 import {
+  type Action,
   create,
   deleteIfPresent,
   failed,
@@ -30,16 +30,14 @@ import {
   running,
   waiting,
   type Decision,
-} from "./decision.js";
-import { installFailedMessage, installTimedOut, installTimeoutMessage } from "./install-outcome.js";
+} from "./vocabulary.js";
+import { installFailedMessage, installTimedOut, installTimeoutMessage } from "./vm-install-status.js";
 import { podInstallStep } from "./install-pod-step.js";
-import { containerStarted, jobOutcome } from "./job-outcome.js";
-import { extracted, jobFailed, sourceUnverified } from "./outcomes.js";
+import { containerStarted, jobOutcome } from "./job-status.js";
+import { extracted, jobFailed, sourceUnverified } from "./job-results.js";
 import { virtualMachineRef } from "./refs.js";
 import type { Snapshot } from "./snapshot.js";
 import { stepTimes } from "./step-times.js";
-
-export type { Decision } from "./decision.js";
 
 /** Set on the target PVC when the install timed out (the VM is deleted); its value is the failure message. */
 export const installTimeoutAnnotation = "rootfs.dev/install-timeout";

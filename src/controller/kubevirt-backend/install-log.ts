@@ -2,8 +2,8 @@
 // served by the kubelet): the accelerator qemu uses (the worker's first lines) and its latest progress
 // line. Display only: bounded, and never trusted for a decision.
 import type { KubeClient, Logger } from "../../runtime/index.js";
-import { workerContainer } from "../manifests/index.js";
-import type { ObservedPod } from "./observed.js";
+import { workerContainer } from "../builders/index.js";
+import type { ObservedPod } from "./snapshot.js";
 
 export interface InstallLog {
   /** "KVM", or "TCG (KVM unavailable: <why>)". */

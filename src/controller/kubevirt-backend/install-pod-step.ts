@@ -5,13 +5,19 @@ import {
   installDeadlineGraceSeconds,
   type BuildContext,
   type ResolvedStorage,
-} from "../manifests/index.js";
-import type { Action } from "./actions.js";
-import { create, deleteIfPresent, failed, running, waiting, type Decision } from "./decision.js";
-import { jobOutcome, podWaiting, type JobOutcome } from "./job-outcome.js";
-import type { ObservedJob } from "./observed.js";
-import { jobFailed } from "./outcomes.js";
-import type { Snapshot } from "./snapshot.js";
+} from "../builders/index.js";
+import {
+  type Action,
+  create,
+  deleteIfPresent,
+  failed,
+  running,
+  waiting,
+  type Decision,
+} from "./vocabulary.js";
+import { jobOutcome, podWaiting, type JobOutcome } from "./job-status.js";
+import { jobFailed } from "./job-results.js";
+import type { Snapshot, ObservedJob } from "./snapshot.js";
 
 /**
  * The install step of the pod runtime, decided from its install Job (undefined while there is none, so

@@ -1,6 +1,6 @@
 import { isNotFound, type KubeClient } from "../../runtime/index.js";
 import type { OperatorConfig } from "../config.js";
-import type { InstallRuntime } from "../manifests/index.js";
+import type { InstallRuntime } from "../builders/index.js";
 import { virtualMachineRef } from "./refs.js";
 
 /**

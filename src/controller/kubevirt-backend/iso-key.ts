@@ -1,6 +1,6 @@
 import { createHash } from "node:crypto";
-import { bootArgsOf, type AnswerPlan } from "../../pipeline/answer-plan.js";
-import { canonicalJson } from "../../pipeline/build-key.js";
+import { bootArgsOf, type AnswerPlan } from "../../plan/answer-plan.js";
+import { canonicalJson } from "../../plan/build-key.js";
 import { toolVersion } from "../../version.js";
 
 // The ISO's volume id is only known after the download; it is a function of the source ISO, whose

@@ -8,12 +8,12 @@ import {
   type BuildContext,
   type InstallRuntime,
   type ResolvedStorage,
-} from "../manifests/index.js";
-import { act } from "./act.js";
+} from "../builders/index.js";
+import { applyActions } from "./apply-actions.js";
 import { podLogConsoleTail, type ConsoleTailReader } from "./console-tail.js";
 import { decide } from "./decide.js";
 import { podLogInstallProgress, type InstallLogReader } from "./install-log.js";
-import { retire } from "./decision.js";
+import { retire } from "./vocabulary.js";
 import { isoKeyFor } from "./iso-key.js";
 import { httpIsoSize, type IsoSizeProbe } from "./iso-size.js";
 import { observe, staleChildren, type ChildInformers, type ObserveDeps } from "./observe.js";
@@ -86,7 +86,7 @@ export class KubevirtBackend implements BuildBackend {
     const now = this.now();
     const snapshot = await observe(ctx, run.storage, this.deps, now);
     const decision = decide(ctx, run.storage, snapshot, now);
-    await act(this.opts.client, run.build, decision.actions, run.log);
+    await applyActions(this.opts.client, run.build, decision.actions, run.log);
     return decision.state;
   }
 
@@ -94,7 +94,7 @@ export class KubevirtBackend implements BuildBackend {
     const ctx = this.contextOf(run);
     const uid = run.build.metadata.uid ?? "";
     const stale = ctx ? staleChildren(ctx, this.deps.owned) : this.deps.owned.of(uid);
-    await act(this.opts.client, run.build, retire(uid, stale), run.log);
+    await applyActions(this.opts.client, run.build, retire(uid, stale), run.log);
   }
 
   private contextOf(run: BuildRun): BuildContext | undefined {
@@ -126,6 +126,6 @@ export class KubevirtBackend implements BuildBackend {
   /** Deletes the build's own children and releases the shared ones (deleted when no other build owns them). */
   async cleanup(build: RootfsBuild, log: Logger): Promise<void> {
     const uid = build.metadata.uid ?? "";
-    await act(this.opts.client, build, retire(uid, this.deps.owned.of(uid)), log);
+    await applyActions(this.opts.client, build, retire(uid, this.deps.owned.of(uid)), log);
   }
 }

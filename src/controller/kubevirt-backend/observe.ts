@@ -1,15 +1,14 @@
 import { parseDuration } from "../../api/quantity.js";
 import type { Informer, KubeObject } from "../../runtime/index.js";
-import { allChildNames, namespaceOf, type BuildContext, type ResolvedStorage } from "../manifests/index.js";
+import { allChildNames, namespaceOf, type BuildContext, type ResolvedStorage } from "../builders/index.js";
 import type { ConsoleTailReader } from "./console-tail.js";
 import type { InstallLogReader } from "./install-log.js";
-import { installTimedOut } from "./install-outcome.js";
+import { installTimedOut } from "./vm-install-status.js";
 import type { IsoSizeProbe } from "./iso-size.js";
-import { jobOutcome, podsOf } from "./job-outcome.js";
-import type { ObservedJob, ObservedPod, ObservedVmi } from "./observed.js";
+import { jobOutcome, podsOf } from "./job-status.js";
 import type { OwnedChildren } from "./owned-children.js";
 import { controlledBy, ownChild, sharedChild } from "./ownership.js";
-import type { OwnedChild, Snapshot } from "./snapshot.js";
+import type { OwnedChild, Snapshot, ObservedJob, ObservedPod, ObservedVmi } from "./snapshot.js";
 
 /** The caches the backend reads children from (label-selected: only objects the operator made). */
 export interface ChildInformers {

@@ -1,6 +1,8 @@
-import type { KubeObject, ResourceRef } from "../../runtime/index.js";
+// What observe() gathers and decide() reads: the build's children as the informer caches hold them, and
+// the parts of their status the apiserver (kubelet, Job controller, KubeVirt) writes that decide() looks at.
+import type { KubeObject, ResourceRef, ObjectMeta } from "../../runtime/index.js";
 import type { InstallLog } from "./install-log.js";
-import type { ObservedJob, ObservedPod, ObservedVmi } from "./observed.js";
+import type { VirtualMachineInstanceStatus } from "../../k8s/kubevirt.js";
 
 /** A direct child of a build, with the resource it is of. */
 export interface OwnedChild {
@@ -38,4 +40,64 @@ export interface Snapshot {
   squatted: string[];
   /** Children of an earlier build key (the spec changed): deleted, or released if shared. */
   stale: OwnedChild[];
+}
+
+export interface JobCondition {
+  type: string;
+  status: string;
+  reason?: string;
+  message?: string;
+  lastTransitionTime?: string;
+}
+
+export interface ObservedJob extends KubeObject {
+  status?: {
+    startTime?: string;
+    completionTime?: string;
+    active?: number;
+    succeeded?: number;
+    failed?: number;
+    conditions?: JobCondition[];
+  };
+}
+
+export interface ContainerTermination {
+  exitCode: number;
+  reason?: string;
+  message?: string;
+  startedAt?: string;
+  finishedAt?: string;
+}
+
+export interface ContainerStatus {
+  name: string;
+  state?: {
+    waiting?: { reason?: string; message?: string };
+    running?: { startedAt?: string };
+    terminated?: ContainerTermination;
+  };
+}
+
+export interface ObservedPod extends KubeObject {
+  status?: {
+    phase?: string;
+    conditions?: { type: string; status: string; reason?: string; message?: string }[];
+    initContainerStatuses?: ContainerStatus[];
+    containerStatuses?: ContainerStatus[];
+  };
+}
+
+export interface ObservedVmi extends KubeObject {
+  status?: VirtualMachineInstanceStatus;
+}
+
+/** A child as a builder makes it: the builders' interfaces lack KubeObject's index signature. */
+export interface ChildObject {
+  apiVersion: string;
+  kind: string;
+  metadata: ObjectMeta;
+}
+
+export function asKubeObject(child: ChildObject): KubeObject {
+  return child as unknown as KubeObject;
 }

@@ -1,6 +1,5 @@
 import type { RootfsBuildStatus } from "../../api/rootfsbuild.js";
-import type { ObservedJob } from "./observed.js";
-import type { Snapshot } from "./snapshot.js";
+import type { Snapshot, ObservedJob } from "./snapshot.js";
 
 export type StepTimes = NonNullable<RootfsBuildStatus["steps"]>;
 

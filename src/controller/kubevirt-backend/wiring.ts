@@ -7,11 +7,11 @@ import {
   type Manager,
   type Watch,
 } from "../../runtime/index.js";
-import type { InstallRuntime } from "../manifests/index.js";
-import { managedBy, managedByLabel } from "../manifests/object-meta.js";
-import { jobNameLabel } from "./job-outcome.js";
+import type { InstallRuntime } from "../builders/index.js";
+import { managedBy, managedByLabel } from "../builders/object-meta.js";
+import { jobNameLabel } from "./job-status.js";
 import type { ChildInformers } from "./observe.js";
-import type { ObservedJob, ObservedPod, ObservedVmi } from "./observed.js";
+import type { ObservedJob, ObservedPod, ObservedVmi } from "./snapshot.js";
 import { KubevirtBackend, type KubevirtBackendOptions } from "./kubevirt-backend.js";
 import { virtualMachineInstanceRef, virtualMachineRef } from "./refs.js";
 

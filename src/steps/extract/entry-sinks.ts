@@ -1,4 +1,4 @@
-import { StepFailure } from "../failure.js";
+import { StepFailure } from "../../reasons/step-failure.js";
 import type { ByteConsumer } from "./byte-consumer.js";
 import type { NewcArchive } from "./newc-archive.js";
 import { allOf, type Pending } from "./output-pipe.js";

@@ -1,6 +1,6 @@
 import { mkdir, readdir, rm } from "node:fs/promises";
-import { ByteProgress, type ProgressListener } from "../../pipeline/progress.js";
-import { StepFailure } from "../failure.js";
+import { ByteProgress, type ProgressListener } from "../../plan/progress.js";
+import { StepFailure } from "../../reasons/step-failure.js";
 import { TruncatedStreamError } from "./byte-reader.js";
 import type { EntrySink } from "./entry-sinks.js";
 import { GuestfishError, GuestfishSession } from "./guestfish-session.js";

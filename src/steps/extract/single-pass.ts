@@ -1,4 +1,4 @@
-import type { ByteProgress } from "../../pipeline/progress.js";
+import type { ByteProgress } from "../../plan/progress.js";
 import type { EntrySink } from "./entry-sinks.js";
 import { allOf } from "./output-pipe.js";
 import { withPortableAcls } from "./posix-acl.js";

@@ -1,4 +1,4 @@
-import type { ProgressListener } from "../../pipeline/progress.js";
+import type { ProgressListener } from "../../plan/progress.js";
 import type { PostProcess } from "./post-process.js";
 
 export type Compression = "gzip" | "zstd" | "none";

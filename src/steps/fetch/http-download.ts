@@ -4,9 +4,9 @@ import { readFile, rm, stat, writeFile } from "node:fs/promises";
 import type { IncomingMessage } from "node:http";
 import { Transform } from "node:stream";
 import { pipeline } from "node:stream/promises";
-import { ByteProgress, type ProgressListener } from "../../pipeline/progress.js";
-import { StepFailure } from "../failure.js";
-import { hashFile } from "../files.js";
+import { ByteProgress, type ProgressListener } from "../../plan/progress.js";
+import { StepFailure } from "../../reasons/step-failure.js";
+import { hashFile } from "../../lib/files.js";
 import { DownloadError, requestChecked } from "./http-request.js";
 import type { SourcePolicy } from "./source-policy.js";
 

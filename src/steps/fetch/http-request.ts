@@ -2,7 +2,7 @@ import { lookup as dnsLookup, type LookupAddress } from "node:dns";
 import { request as httpRequest, STATUS_CODES, type IncomingMessage } from "node:http";
 import { request as httpsRequest } from "node:https";
 import type { LookupFunction } from "node:net";
-import { StepFailure } from "../failure.js";
+import { StepFailure } from "../../reasons/step-failure.js";
 import { addressRefusal, checkUrl, sourceNotAllowed, type SourcePolicy } from "./source-policy.js";
 
 export interface RequestOptions {

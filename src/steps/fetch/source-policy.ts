@@ -1,5 +1,5 @@
 import { BlockList, isIP } from "node:net";
-import { StepFailure } from "../failure.js";
+import { StepFailure } from "../../reasons/step-failure.js";
 
 /**
  * What a source URL may be and where a download may go. The CLI trusts its user and allows everything;

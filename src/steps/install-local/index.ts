@@ -1,8 +1,8 @@
 import { access, mkdir, mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { ProgressListener } from "../../pipeline/progress.js";
-import { StepFailure } from "../failure.js";
+import type { ProgressListener } from "../../plan/progress.js";
+import { StepFailure } from "../../reasons/step-failure.js";
 import { chooseAccelerator, describeAccelerator } from "../qemu/accelerator.js";
 import { qemuBinaryFor } from "../qemu/guest-arch.js";
 import { runVm, type RunningVm } from "../qemu/run-vm.js";
@@ -10,7 +10,7 @@ import { aarch64UefiArgs } from "../qemu/uefi-firmware.js";
 import { createBlankDisk } from "./blank-disk.js";
 import { InstallConsoleWatcher } from "./console-watcher.js";
 import { installVmArgs } from "./install-args.js";
-import { formatDuration, installError } from "./install-outcome.js";
+import { formatDuration, installError } from "./install-error.js";
 import type { LocalInstallRequest, LocalInstallResult } from "./types.js";
 
 export type { InstallMonitor, LocalInstallRequest, LocalInstallResult } from "./types.js";

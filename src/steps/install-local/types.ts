@@ -1,4 +1,4 @@
-import type { ProgressListener } from "../../pipeline/progress.js";
+import type { ProgressListener } from "../../plan/progress.js";
 import type { AcceleratorRequest } from "../qemu/accelerator.js";
 import type { Accelerator, GuestArch } from "../qemu/guest-arch.js";
 import type { FailureSignature } from "./failure-diagnosis.js";

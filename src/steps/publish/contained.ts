@@ -1,6 +1,6 @@
 import { lstat, mkdir, realpath } from "node:fs/promises";
 import path from "node:path";
-import { StepFailure } from "../failure.js";
+import { StepFailure } from "../../reasons/step-failure.js";
 
 // Writes and deletes under a root shared by tenants (the local backend's --storage-dir) are checked by
 // real path, not lexically: a published guest tree holds symlinks, and one (`usr/share -> /etc`, or

@@ -1,6 +1,6 @@
 import { mkdir, readdir, rename, rm, stat, symlink, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { StepFailure } from "../failure.js";
+import { StepFailure } from "../../reasons/step-failure.js";
 import { makeDirInside } from "./contained.js";
 import type { LayoutPlan, StagedOutput } from "./layout.js";
 

@@ -1,5 +1,5 @@
 import { fileURLToPath } from "node:url";
-import { StepFailure } from "../failure.js";
+import { StepFailure } from "../../reasons/step-failure.js";
 import { optionValue } from "./machine-args.js";
 
 // The network of a local install VM that installs from a mirror: qemu's user-mode network with

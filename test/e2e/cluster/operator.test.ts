@@ -10,7 +10,7 @@ import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
 import type { RootfsBuild } from "../../../src/api/rootfsbuild.js";
 import type { RootfsImage } from "../../../src/api/rootfsimage.js";
-import type { Manifest } from "../../../src/pipeline/manifest.js";
+import type { Manifest } from "../../../src/api/output-manifest.js";
 import { startCluster, type Cluster } from "../../harness/cluster/cluster.js";
 import { volumeDir } from "../../harness/cluster/storage.js";
 import { set } from "../../helpers/builds.js";

@@ -5,9 +5,9 @@ import { mkdtemp, readdir, readFile, rm, stat, writeFile } from "node:fs/promise
 import os from "node:os";
 import path from "node:path";
 import { after, before, describe, test } from "node:test";
-import type { ProgressEvent } from "../../../src/pipeline/progress.js";
+import type { ProgressEvent } from "../../../src/plan/progress.js";
 import { extract, type ExtractRequest, type ExtractResult } from "../../../src/steps/extract/index.js";
-import { StepFailure } from "../../../src/steps/failure.js";
+import { StepFailure } from "../../../src/reasons/step-failure.js";
 import { fixtureDisks, type FixtureDisk, type FixtureName } from "../../helpers/disk-fixtures.js";
 import { cpioNames, cpioVerbose, fileInCpio, fileInTar, tarNames } from "./archive-contents.js";
 import { treeDifferences } from "./compare-trees.js";

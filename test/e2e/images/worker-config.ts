@@ -5,12 +5,12 @@ import { createHash } from "node:crypto";
 import type { RootfsBuild } from "../../../src/api/rootfsbuild.js";
 import { parseRootfsBuild } from "../../../src/api/validate.js";
 import { operatorConfigSchema } from "../../../src/controller/config.js";
-import { buildConfigJson } from "../../../src/controller/manifests/answer-secret.js";
-import type { BuildContext } from "../../../src/controller/manifests/build-context.js";
-import type { Job } from "../../../src/controller/manifests/core-types.js";
-import { extractJob } from "../../../src/controller/manifests/extract-job.js";
-import { resolveStorage } from "../../../src/controller/manifests/storage.js";
-import { planAnswerFile, type RefResolver } from "../../../src/pipeline/answer-plan.js";
+import { buildConfigJson } from "../../../src/controller/builders/answer-secret.js";
+import type { BuildContext } from "../../../src/controller/builders/build-context.js";
+import type { Job } from "../../../src/controller/builders/core-types.js";
+import { extractJob } from "../../../src/controller/builders/extract-job.js";
+import { resolveStorage } from "../../../src/controller/builders/storage.js";
+import { planAnswerFile, type RefResolver } from "../../../src/plan/answer-plan.js";
 import type { FixtureDisk } from "../../helpers/disk-fixtures.js";
 import { inNamespace, rootfsBuild, set, withDistro, type Modifier } from "../../helpers/builds.js";
 

@@ -6,7 +6,7 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
 import { parse, stringify } from "yaml";
-import { sha256OfFile } from "../../../src/steps/files.js";
+import { sha256OfFile } from "../../../src/lib/files.js";
 import type { TestServer } from "../../helpers/http-server.js";
 import { repoRoot } from "../../helpers/paths.js";
 import { buildTinyInstaller, serveTinyInstaller, type TinyInstaller } from "../../helpers/tiny-installer.js";

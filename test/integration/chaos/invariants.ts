@@ -4,7 +4,7 @@
 import assert from "node:assert/strict";
 import type { RootfsBuild } from "../../../src/api/rootfsbuild.js";
 import type { RootfsImage } from "../../../src/api/rootfsimage.js";
-import { rootfsBuildRef, rootfsImageRef } from "../../../src/controller/resources.js";
+import { rootfsBuildRef, rootfsImageRef } from "../../../src/controller/rootfs-refs.js";
 import { coreRefs, type KubeObject, type ResourceRef } from "../../../src/runtime/index.js";
 import { children } from "../kubevirt-backend/fake-cluster.js";
 import { namespace, succeededCondition, type Env } from "../kubevirt-backend/env.js";

@@ -3,7 +3,7 @@
 // remembers it.
 import { children } from "../kubevirt-backend/fake-cluster.js";
 import { namespace, operatorNamespace, type Env } from "../kubevirt-backend/env.js";
-import { rootfsImageRef } from "../../../src/controller/resources.js";
+import { rootfsImageRef } from "../../../src/controller/rootfs-refs.js";
 import { coreRefs, Informer, type KubeObject, type ResourceRef } from "../../../src/runtime/index.js";
 
 /** One object the operator made, over its whole life (until the ledger stops). */

@@ -6,7 +6,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { RootfsBuild } from "../../../src/api/rootfsbuild.js";
 import type { RootfsImage } from "../../../src/api/rootfsimage.js";
-import { rootfsImageRef } from "../../../src/controller/resources.js";
+import { rootfsImageRef } from "../../../src/controller/rootfs-refs.js";
 import { buildUntil, getBuild, phaseIs } from "../kubevirt-backend/env.js";
 import { playCluster } from "../kubevirt-backend/fake-cluster.js";
 import { assertConverged } from "./invariants.js";

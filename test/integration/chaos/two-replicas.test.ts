@@ -9,7 +9,7 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import type { RootfsBuild } from "../../../src/api/rootfsbuild.js";
 import type { RootfsImage } from "../../../src/api/rootfsimage.js";
-import { rootfsImageRef } from "../../../src/controller/resources.js";
+import { rootfsImageRef } from "../../../src/controller/rootfs-refs.js";
 import { coreRefs, type KubeObject } from "../../../src/runtime/index.js";
 import { eventually } from "../../helpers/eventually.js";
 import { applyBuild, buildUntil, operatorNamespace, phaseIs, uniqueBuild } from "../kubevirt-backend/env.js";

@@ -6,7 +6,7 @@ import type { RootfsBuild } from "../../../src/api/rootfsbuild.js";
 import type { RootfsImage } from "../../../src/api/rootfsimage.js";
 import { operatorConfigSchema } from "../../../src/controller/config.js";
 import { startOperator } from "../../../src/controller/operator.js";
-import { rootfsBuildRef, rootfsImageRef } from "../../../src/controller/resources.js";
+import { rootfsBuildRef, rootfsImageRef } from "../../../src/controller/rootfs-refs.js";
 import { coreRefs, KubeClient, silentLogger, type Manager } from "../../../src/runtime/index.js";
 import { installCrds, startControlPlane, type ControlPlane } from "../../harness/control-plane.js";
 import type { Manifest } from "../../helpers/builds.js";

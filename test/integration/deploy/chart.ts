@@ -2,7 +2,7 @@
 import { mkdtemp, rm, writeFile } from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
-import { parseAllDocuments, stringify } from "yaml";
+import { parse, parseAllDocuments, stringify } from "yaml";
 import type { KubeObject } from "../../../src/runtime/index.js";
 import { resolveHelm, runHelm, type HelmResult } from "../../harness/helm.js";
 import { repoRoot } from "../../helpers/paths.js";
@@ -147,3 +147,29 @@ export function only<T = KubeObject>(objects: KubeObject[], kind: string): KubeO
   if (found.length !== 1) throw new Error(`expected one ${kind}, found ${found.length}`);
   return found[0] as KubeObject & T;
 }
+
+interface Container {
+  args: string[];
+  env: { name: string; value: string }[];
+  image: string;
+  imagePullPolicy: string;
+  securityContext: Record<string, unknown>;
+  livenessProbe: { httpGet: { path: string; port: string } };
+  readinessProbe: { httpGet: { path: string; port: string } };
+  volumeMounts: { name: string; mountPath: string }[];
+}
+export interface Deployment {
+  spec: {
+    replicas: number;
+    template: {
+      metadata: { annotations: Record<string, string> };
+      spec: Record<string, unknown> & { containers: Container[]; securityContext: Record<string, unknown> };
+    };
+  };
+}
+
+/** The operator configuration (operator.yaml) in the rendered ConfigMap. */
+export const configOf = (objects: Awaited<ReturnType<typeof renderChart>>["objects"]): unknown => {
+  const configMap = only<{ data: Record<string, string> }>(objects, "ConfigMap");
+  return parse(configMap.data["operator.yaml"] ?? "");
+};

@@ -7,7 +7,7 @@ import { after, before, describe, test } from "node:test";
 import { parse } from "yaml";
 import type { RootfsBuild } from "../../../src/api/rootfsbuild.js";
 import { operatorConfigSchema } from "../../../src/controller/config.js";
-import { rootfsBuildRef } from "../../../src/controller/resources.js";
+import { rootfsBuildRef } from "../../../src/controller/rootfs-refs.js";
 import { KubeClient, coreRefs, type Manager } from "../../../src/runtime/index.js";
 import { installCrds, startControlPlane } from "../../harness/control-plane.js";
 import { set } from "../../helpers/builds.js";

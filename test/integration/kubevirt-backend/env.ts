@@ -6,8 +6,8 @@ import type { RootfsBuild } from "../../../src/api/rootfsbuild.js";
 import { operatorConfigSchema, type OperatorConfig } from "../../../src/controller/config.js";
 import { startOperator as startRootfsOperator } from "../../../src/controller/operator.js";
 import { wireKubevirtBackend } from "../../../src/controller/kubevirt-backend/index.js";
-import type { InstallRuntime } from "../../../src/controller/manifests/index.js";
-import { rootfsBuildRef } from "../../../src/controller/resources.js";
+import type { InstallRuntime } from "../../../src/controller/builders/index.js";
+import { rootfsBuildRef } from "../../../src/controller/rootfs-refs.js";
 import {
   KubeClient,
   coreRefs,

@@ -8,9 +8,9 @@ import {
   virtualMachineRef,
   virtualMachineInstanceRef,
 } from "../../../src/controller/kubevirt-backend/index.js";
-import { jobOutcome } from "../../../src/controller/kubevirt-backend/job-outcome.js";
-import type { ObservedJob } from "../../../src/controller/kubevirt-backend/observed.js";
-import type { Job } from "../../../src/controller/manifests/index.js";
+import { jobOutcome } from "../../../src/controller/kubevirt-backend/job-status.js";
+import type { ObservedJob } from "../../../src/controller/kubevirt-backend/snapshot.js";
+import type { Job } from "../../../src/controller/builders/index.js";
 import { coreRefs, Informer, type KubeObject, type ResourceRef } from "../../../src/runtime/index.js";
 import { eventually } from "../../helpers/eventually.js";
 import { namespace, restrictedNamespace, type Env } from "./env.js";
@@ -311,7 +311,7 @@ export async function goneOrGoing(env: Env, ref: ResourceRef, object: KubeObject
   return goneOrGoing(env, coreRefs.pvc, { ...now, metadata: { name: owner.name, uid: owner.uid } });
 }
 
-/** What the worker writes when it succeeds or fails (src/controller/kubevirt-backend/worker-results.ts). */
+/** What the worker writes when it succeeds or fails (src/api/worker-contract.ts). */
 export const workerFailure = (reason: string, message: string): WorkerExit => ({
   exitCode: 1,
   message: JSON.stringify({ reason, message }),

@@ -8,11 +8,11 @@ import { after, before, describe, test } from "node:test";
 import { setTimeout as sleep } from "node:timers/promises";
 import type { RootfsBuild } from "../../../src/api/rootfsbuild.js";
 import type { RootfsImage } from "../../../src/api/rootfsimage.js";
-import { jobNameLabel, jobUidLabel } from "../../../src/controller/kubevirt-backend/job-outcome.js";
-import { workerContainer } from "../../../src/controller/manifests/index.js";
-import { childName } from "../../../src/controller/manifests/names.js";
-import { managedBy, managedByLabel } from "../../../src/controller/manifests/object-meta.js";
-import { rootfsImageRef } from "../../../src/controller/resources.js";
+import { jobNameLabel, jobUidLabel } from "../../../src/controller/kubevirt-backend/job-status.js";
+import { workerContainer } from "../../../src/controller/builders/index.js";
+import { childName } from "../../../src/controller/builders/child-names.js";
+import { managedBy, managedByLabel } from "../../../src/controller/builders/object-meta.js";
+import { rootfsImageRef } from "../../../src/controller/rootfs-refs.js";
 import { coreRefs, type KubeObject, type Manager, type OwnerReference } from "../../../src/runtime/index.js";
 import {
   applyBuild,

@@ -8,7 +8,7 @@ import {
   resolveInstallRuntime,
   virtualMachineRef,
 } from "../../../src/controller/kubevirt-backend/index.js";
-import type { Job } from "../../../src/controller/manifests/index.js";
+import type { Job } from "../../../src/controller/builders/index.js";
 import { coreRefs, type KubeObject, type Manager } from "../../../src/runtime/index.js";
 import { eventually } from "../../helpers/eventually.js";
 import {

@@ -10,7 +10,7 @@ import path from "node:path";
 import { after, before, describe, test } from "node:test";
 import { promisify } from "node:util";
 import type { RootfsImage } from "../../../src/api/rootfsimage.js";
-import { rootfsImageRef } from "../../../src/controller/resources.js";
+import { rootfsImageRef } from "../../../src/controller/rootfs-refs.js";
 import type { KubeObject, Manager } from "../../../src/runtime/index.js";
 import { set } from "../../helpers/builds.js";
 import { serveBody, startServer, type TestServer } from "../../helpers/http-server.js";

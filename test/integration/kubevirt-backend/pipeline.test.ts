@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { after, before, describe, test } from "node:test";
 import type { RootfsImage } from "../../../src/api/rootfsimage.js";
 import { installTimeoutAnnotation } from "../../../src/controller/kubevirt-backend/index.js";
-import { rootfsImageRef } from "../../../src/controller/resources.js";
+import { rootfsImageRef } from "../../../src/controller/rootfs-refs.js";
 import { coreRefs, type KubeObject, type Manager } from "../../../src/runtime/index.js";
 import { set } from "../../helpers/builds.js";
 import { eventually } from "../../helpers/eventually.js";

@@ -6,7 +6,7 @@ import { apiVersion } from "../../../src/api/group.js";
 import type { RootfsBuild } from "../../../src/api/rootfsbuild.js";
 import type { RootfsImage } from "../../../src/api/rootfsimage.js";
 import { deleteS3Artifacts } from "../../../src/controller/delete-artifacts.js";
-import type { RefResolver } from "../../../src/pipeline/answer-plan.js";
+import type { RefResolver } from "../../../src/plan/answer-plan.js";
 import { uploadArtifacts } from "../../../src/steps/publish/s3/index.js";
 import { startS3Server, type S3Server } from "../../harness/s3-server.js";
 import { adminClient, newBucket, objectVisible, ScratchDir, targetFor } from "./fixtures.js";

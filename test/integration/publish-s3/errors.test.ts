@@ -7,7 +7,7 @@ import {
   readRemoteManifest,
   uploadArtifacts,
 } from "../../../src/steps/publish/s3/index.js";
-import { StepFailure } from "../../../src/steps/failure.js";
+import { StepFailure } from "../../../src/reasons/step-failure.js";
 import { startS3Server, type S3Server } from "../../harness/s3-server.js";
 import { adminClient, newBucket, ScratchDir, targetFor, unusedPort, type LocalFile } from "./fixtures.js";
 

@@ -1,8 +1,8 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { CreateBucketCommand } from "@aws-sdk/client-s3";
-import type { ProgressEvent } from "../../../src/pipeline/progress.js";
-import { StepFailure } from "../../../src/steps/failure.js";
+import type { ProgressEvent } from "../../../src/plan/progress.js";
+import { StepFailure } from "../../../src/reasons/step-failure.js";
 import { uploadArtifacts } from "../../../src/steps/publish/s3/index.js";
 import { startCuttableProxy } from "../../harness/s3/cuttable-proxy.js";
 import { startS3Server } from "../../harness/s3-server.js";

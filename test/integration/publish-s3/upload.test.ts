@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { after, before, test } from "node:test";
 import { HeadObjectCommand, type S3Client } from "@aws-sdk/client-s3";
-import type { ProgressEvent } from "../../../src/pipeline/progress.js";
+import type { ProgressEvent } from "../../../src/plan/progress.js";
 import {
   objectsExist,
   putManifest,

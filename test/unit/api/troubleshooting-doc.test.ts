@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { readFile } from "node:fs/promises";
 import path from "node:path";
 import { test } from "node:test";
-import { failureReasons } from "../../../src/api/reasons.js";
+import { failureReasons } from "../../../src/reasons/status-reasons.js";
 import { repoRoot } from "../../helpers/paths.js";
 
 test("docs/troubleshooting.md has one section per failure reason", async () => {

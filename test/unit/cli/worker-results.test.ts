@@ -3,7 +3,7 @@ import assert from "node:assert/strict";
 import { test } from "node:test";
 import { failureFitting } from "../../../src/cli/commands/worker.js";
 import { diskImageSize } from "../../../src/cli/commands/worker-install.js";
-import { terminationMessageLimit } from "../../../src/controller/kubevirt-backend/index.js";
+import { terminationMessageLimit } from "../../../src/api/worker-contract.js";
 
 const size = (result: object) => Buffer.byteLength(JSON.stringify(result));
 

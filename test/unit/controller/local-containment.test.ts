@@ -16,7 +16,7 @@ import { operatorConfigSchema } from "../../../src/controller/config.js";
 import { deleteClaimFiles } from "../../../src/controller/delete-artifacts.js";
 import { LocalBackend } from "../../../src/controller/local-backend.js";
 import { silentLogger } from "../../../src/runtime/index.js";
-import { StepFailure } from "../../../src/steps/failure.js";
+import { StepFailure } from "../../../src/reasons/step-failure.js";
 import { publishLocal } from "../../../src/steps/publish/local.js";
 import { rootfsBuild, set } from "../../helpers/builds.js";
 

@@ -4,7 +4,7 @@ import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 import { extract } from "../../../src/steps/extract/index.js";
-import { StepFailure } from "../../../src/steps/failure.js";
+import { StepFailure } from "../../../src/reasons/step-failure.js";
 
 test("a staging directory that is not empty is refused before anything runs, and left alone", async () => {
   const outDir = await mkdtemp(path.join(os.tmpdir(), "extract-out-"));

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { ByteProgress, type ProgressEvent } from "../../../src/pipeline/progress.js";
+import { ByteProgress, type ProgressEvent } from "../../../src/plan/progress.js";
 import { ByteReader } from "../../../src/steps/extract/byte-reader.js";
 import type { EntrySink } from "../../../src/steps/extract/entry-sinks.js";
 import type { PostProcess } from "../../../src/steps/extract/post-process.js";

@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
-import { StepFailure } from "../../../src/steps/failure.js";
+import { StepFailure } from "../../../src/reasons/step-failure.js";
 import { HostHeaderRewriter } from "../../../src/steps/qemu/host-header.js";
 import { localMirrorRoute, mirrorNicArgs } from "../../../src/steps/qemu/mirror-relay.js";
 

@@ -1,7 +1,7 @@
 // decide() with installRuntime pod: an install Job instead of the VM, and what its worker reports.
 import { describe } from "node:test";
 import { installTimeoutAnnotation } from "../../../src/controller/kubevirt-backend/index.js";
-import type { ObservedPod } from "../../../src/controller/kubevirt-backend/observed.js";
+import type { ObservedPod } from "../../../src/controller/kubevirt-backend/snapshot.js";
 import type { KubeObject } from "../../../src/runtime/index.js";
 import { failure, runTable, type Row } from "./decide-table.js";
 import { at, condition, job, object, pod, prepared, type Fixture } from "./fixtures.js";

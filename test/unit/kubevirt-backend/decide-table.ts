@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { test } from "node:test";
 import { type Action, type Decision, type Snapshot } from "../../../src/controller/kubevirt-backend/index.js";
-import type { InstallRuntime } from "../../../src/controller/manifests/index.js";
+import type { InstallRuntime } from "../../../src/controller/builders/index.js";
 import type { KubeObject } from "../../../src/runtime/index.js";
 import { at, decideFor, fixture, type Fixture } from "./fixtures.js";
 

@@ -8,7 +8,7 @@ import type {
   ObservedJob,
   ObservedPod,
   ObservedVmi,
-} from "../../../src/controller/kubevirt-backend/observed.js";
+} from "../../../src/controller/kubevirt-backend/snapshot.js";
 import {
   allChildNames,
   ownerReference,
@@ -16,9 +16,9 @@ import {
   sharedOwnerReference,
   type BuildChildren,
   type BuildContext,
-} from "../../../src/controller/manifests/index.js";
+} from "../../../src/controller/builders/index.js";
 import type { KubeObject, OwnerReference } from "../../../src/runtime/index.js";
-import { buildNamed, contextFor, namespace } from "../controller-manifests/fixtures.js";
+import { buildNamed, contextFor, namespace } from "../controller-builders/fixtures.js";
 
 export const runStart = "2026-03-01T10:00:00Z";
 export const at = (minutes: number): string =>

@@ -1,9 +1,9 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { isoKeyFor } from "../../../src/controller/kubevirt-backend/index.js";
-import { planAnswerFile } from "../../../src/pipeline/answer-plan.js";
+import { planAnswerFile } from "../../../src/plan/answer-plan.js";
 import { withDistro, type Modifier } from "../../helpers/builds.js";
-import { buildNamed, set, sha256, stubRefs } from "../controller-manifests/fixtures.js";
+import { buildNamed, set, sha256, stubRefs } from "../controller-builders/fixtures.js";
 
 const source = sha256("source iso");
 const keyOf = async (...mods: Modifier[]) =>

@@ -2,7 +2,7 @@
 
 import type { ListOptions, ListResult, WatchEvent, WatchOptions } from "../../../src/runtime/kube-client.js";
 import type { ListerWatcher } from "../../../src/runtime/informer.js";
-import type { KubeObject, ResourceRef } from "../../../src/runtime/resources.js";
+import type { KubeObject, ResourceRef } from "../../../src/runtime/kube-object.js";
 
 export type WatchScript = (opts: WatchOptions, emit: (e: WatchEvent) => void) => Promise<void>;
 

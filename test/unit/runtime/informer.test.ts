@@ -2,7 +2,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { ApiError } from "../../../src/runtime/api-error.js";
 import { Informer } from "../../../src/runtime/informer.js";
-import type { KubeObject } from "../../../src/runtime/resources.js";
+import type { KubeObject } from "../../../src/runtime/kube-object.js";
 import { blockUntilAborted, cm, configMapRef, eventually, FakeApi } from "./fake-api.js";
 
 type Change = [string, string, boolean];

@@ -5,7 +5,7 @@ import { arches, distros } from "../../../src/api/common.js";
 import { supportedReleases } from "../../../src/installers/releases.js";
 import { editionsOf, resolveOfficial, type OfficialRequest } from "../../../src/sources/index.js";
 import { listingNames } from "../../../src/sources/listing.js";
-import { StepFailure } from "../../../src/steps/failure.js";
+import { StepFailure } from "../../../src/reasons/step-failure.js";
 import { recordedListings, recordedReadText } from "../../helpers/source-listings.js";
 
 const pages = recordedListings();

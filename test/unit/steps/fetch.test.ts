@@ -6,7 +6,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, test } from "node:test";
 import { digestFromChecksumFile } from "../../../src/steps/fetch/checksum-file.js";
 import { fetchVerified } from "../../../src/steps/fetch/index.js";
-import { StepFailure } from "../../../src/steps/failure.js";
+import { StepFailure } from "../../../src/reasons/step-failure.js";
 import { serveBody, startServer, type TestServer } from "../../helpers/http-server.js";
 
 const iso = randomBytes(3 * 1024 * 1024 + 17);

@@ -1,6 +1,6 @@
 // How a worker Job is told where to upload: plain variables for the target, the credentials from the
 // Secret that spec.storage.s3.credentialsSecretRef names (under the keys the AWS SDK reads).
-import { StepFailure } from "../../failure.js";
+import { StepFailure } from "../../../reasons/step-failure.js";
 import type { S3Target } from "./target.js";
 
 export const s3EnvNames = {

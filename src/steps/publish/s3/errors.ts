@@ -1,5 +1,5 @@
-import { StepFailure } from "../../failure.js";
-import { errorText } from "../../files.js";
+import { StepFailure } from "../../../reasons/step-failure.js";
+import { errorText } from "../../../lib/files.js";
 import { IDLE_TIMEOUT_MS } from "./client.js";
 import type { S3Target } from "./target.js";
 
