@@ -225,7 +225,6 @@ export async function finishJob(
 /** Plays KubeVirt: the VM's instance, from its template, in `phase`. */
 export async function finishVm(env: Env, vm: KubeObject, phase: "Succeeded" | "Failed"): Promise<void> {
   const stored = await env.client.get(virtualMachineRef, vm.metadata.name, namespace);
-  assert.ok(stored, `VM ${vm.metadata.name} is gone`);
   const template = (
     stored.spec as {
       template: { metadata: { labels: Record<string, string> }; spec: { volumes?: SecretVolume[] } };
@@ -271,7 +270,6 @@ export async function configFilesOf(
     secretName,
     namespace,
   );
-  assert.ok(secret, `the config Secret ${secretName} is missing`);
   return Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, "base64")]));
 }
 
@@ -291,7 +289,7 @@ async function pinnedDigestReport(env: Env, volumes: SecretVolume[] | undefined)
 async function assertSecretsExist(env: Env, volumes: SecretVolume[] | undefined, what: string) {
   for (const name of (volumes ?? []).flatMap((v) => (v.secret ? [v.secret.secretName] : []))) {
     assert.ok(
-      await env.client.get(coreRefs.secret, name, namespace),
+      await env.client.getOrUndefined(coreRefs.secret, name, namespace),
       `${what} mounts Secret ${name}, which is missing`,
     );
   }
@@ -303,7 +301,7 @@ async function assertSecretsExist(env: Env, volumes: SecretVolume[] | undefined,
  * builds are other children in the namespace (the Secrets' PVCs).
  */
 export async function goneOrGoing(env: Env, ref: ResourceRef, object: KubeObject): Promise<boolean> {
-  const now = await env.client.get(ref, object.metadata.name, namespace);
+  const now = await env.client.getOrUndefined(ref, object.metadata.name, namespace);
   if (now === undefined || now.metadata.uid !== object.metadata.uid || now.metadata.deletionTimestamp)
     return true;
   const owner = now.metadata.ownerReferences?.find((o) => o.controller && o.kind === "PersistentVolumeClaim");
