@@ -2,9 +2,11 @@ import type { RootfsBuild, RootfsBuildStatus } from "../api/rootfsbuild.js";
 import type { RootfsImage } from "../api/rootfsimage.js";
 import type { RefResolver } from "../plan/answer-plan.js";
 import type { BuildInputs } from "../plan/build-inputs.js";
+import type { EventReason } from "../reasons/event-reasons.js";
 import type { EventRecorder } from "../runtime/events.js";
 import {
   ensureFinalizer,
+  kubeTime,
   reconcileStatus,
   removeFinalizer,
   requeueAfter,
@@ -34,7 +36,6 @@ import {
   setPending,
   setProgress,
   startRun,
-  timestamp,
 } from "./status-transactions.js";
 
 type Draft = RootfsBuild & { status: RootfsBuildStatus };
@@ -47,7 +48,7 @@ export interface BuildReconcilerDeps {
   builds: Informer<RootfsBuild>;
   images: Informer<RootfsImage>;
   metrics: OperatorMetrics;
-  events: EventRecorder;
+  events: EventRecorder<EventReason>;
   refsFor: (namespace: string) => RefResolver;
   config: OperatorConfig;
   now?: () => Date;
@@ -107,7 +108,7 @@ export class BuildReconciler implements Reconciler {
         await pruneCatalog(draft, this.pruneDeps, ctx.log);
         return decision.requeueAfterMs === undefined ? undefined : requeueAfter(decision.requeueAfterMs);
       case "refreshed":
-        draft.status.lastRefreshTime = timestamp(now);
+        draft.status.lastRefreshTime = kubeTime(now);
         if (decision.note) ctx.log.warn({ why: decision.note }, "Refresh could not resolve the source");
         return requeueAfter(decision.requeueAfterMs);
       case "fail":
@@ -155,7 +156,7 @@ export class BuildReconciler implements Reconciler {
     const message = `Build key changed from ${decision.fromKey.slice(0, 12)} to ${decision.inputs.key.slice(0, 12)}; starting over`;
     ctx.log.info({ from: decision.fromKey, to: decision.inputs.key }, "Build key changed; started over");
     void this.deps.events.record(draft, "Normal", "Rekeyed", message);
-    if (observed.finished) draft.status.lastRefreshTime = timestamp(now);
+    if (observed.finished) draft.status.lastRefreshTime = kubeTime(now);
     startRun(draft, now);
     recordInputs(draft, decision.inputs);
     return { requeue: true };

@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { microTime } from "../runtime/leader-election.js";
+import { microTime } from "../runtime/kube-time.js";
 import {
   coreRefs,
   isAlreadyExists,

@@ -1,4 +1,5 @@
 import type { Condition } from "../api/common.js";
+import { kubeTime } from "../runtime/kube-time.js";
 
 export type ConditionType = "Succeeded" | "Ready";
 export type ConditionStatus = Condition["status"];
@@ -15,9 +16,7 @@ export function setCondition(
 ): Condition[] {
   const existing = conditions.find((c) => c.type === update.type);
   const lastTransitionTime =
-    existing && existing.status === update.status
-      ? existing.lastTransitionTime
-      : now.toISOString().replace(/\.\d+Z$/, "Z");
+    existing && existing.status === update.status ? existing.lastTransitionTime : kubeTime(now);
   const next: Condition = { ...update, observedGeneration: generation, lastTransitionTime };
   return existing ? conditions.map((c) => (c.type === update.type ? next : c)) : [...conditions, next];
 }

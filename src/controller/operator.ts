@@ -18,6 +18,7 @@ import { BuildReconciler } from "./build-reconciler.js";
 import { claimLabel, KeyClaims, type ClaimLease } from "./claim.js";
 import { resolveInstallRuntime, wireKubevirtBackend } from "./kubevirt-backend/index.js";
 import type { OperatorConfig } from "./config.js";
+import type { EventReason } from "../reasons/event-reasons.js";
 import { LocalBackend } from "./local-backend.js";
 import { OperatorMetrics } from "./metrics.js";
 import { rootfsBuildRef, rootfsImageRef } from "./rootfs-refs.js";
@@ -72,7 +73,7 @@ export async function startOperator(opts: OperatorOptions): Promise<Manager> {
     builds,
     images,
     metrics: new OperatorMetrics(manager.metrics.registry, () => builds.list()),
-    events: manager.eventRecorder("rootfs-operator"),
+    events: manager.eventRecorder<EventReason>("rootfs-operator"),
     refsFor: (namespace) => apiRefs(manager.client, namespace),
     config,
   });

@@ -1,6 +1,7 @@
 import type { RootfsBuild } from "../api/rootfsbuild.js";
 import type { RootfsImage } from "../api/rootfsimage.js";
 import type { RefResolver } from "../plan/answer-plan.js";
+import type { EventReason } from "../reasons/event-reasons.js";
 import type { EventRecorder } from "../runtime/events.js";
 import { isConflict, type Informer, type KubeClient, type Logger } from "../runtime/index.js";
 import { errorText } from "../lib/files.js";
@@ -14,7 +15,7 @@ export interface PruneDeps {
   backend: BuildBackend;
   builds: Informer<RootfsBuild>;
   images: Informer<RootfsImage>;
-  events: EventRecorder;
+  events: EventRecorder<EventReason>;
   refsFor: (namespace: string) => RefResolver;
   /** The operator's watchNamespaces: empty for cluster-wide. */
   watchNamespaces: string[];

@@ -3,6 +3,7 @@ import { formatBytes } from "../api/quantity.js";
 import type { FailureReason, Phase, ProgressReason, SuccessReason } from "../reasons/status-reasons.js";
 import type { RootfsBuild, RootfsBuildStatus, StepName } from "../api/rootfsbuild.js";
 import { setCondition } from "./conditions.js";
+import { kubeTime } from "../runtime/kube-time.js";
 
 // Every status change a build goes through, as a named transaction on the reconcile draft
 // (CloudNativePG's status transactions). Nothing else writes build status fields.
@@ -16,10 +17,6 @@ const stepPhase: Record<StepName, ProgressReason> = {
   extract: "Extracting",
   publish: "Publishing",
 };
-
-export function timestamp(now: Date): string {
-  return now.toISOString().replace(/\.\d+Z$/, "Z");
-}
 
 function generationOf(draft: Draft): number {
   return draft.metadata.generation ?? 0;
@@ -36,7 +33,7 @@ export function startRun(draft: Draft, now: Date): void {
   draft.status = {
     observedGeneration: generationOf(draft),
     phase: "Pending",
-    startTime: timestamp(now),
+    startTime: kubeTime(now),
     conditions: setCondition(
       conditions,
       { type: "Succeeded", status: "Unknown", reason: "Pending", message: "The build is waiting to start." },
@@ -106,7 +103,7 @@ export function markSucceeded(
   draft.status.artifacts = result.artifacts;
   draft.status.size = formatBytes(result.artifacts.reduce((sum, a) => sum + a.size, 0));
   if (result.steps) draft.status.steps = result.steps;
-  draft.status.completionTime = timestamp(now);
+  draft.status.completionTime = kubeTime(now);
   delete draft.status.progress;
   const generation = generationOf(draft);
   draft.status.conditions = setCondition(
@@ -130,7 +127,7 @@ export function markSucceeded(
 
 export function markFailed(draft: Draft, reason: FailureReason, message: string, now: Date): void {
   draft.status.phase = "Failed";
-  draft.status.completionTime = timestamp(now);
+  draft.status.completionTime = kubeTime(now);
   delete draft.status.progress;
   const generation = generationOf(draft);
   draft.status.conditions = setCondition(

@@ -105,7 +105,7 @@ export class Controller {
     }
     const onStop = () => queue.shutDown();
     stop.addEventListener("abort", onStop, { once: true });
-    this.log.info({ workerCount: this.workers }, "Starting workers");
+    this.log.info({ workerCount: this.workers }, "Started workers");
     try {
       await Promise.all(
         Array.from({ length: this.workers }, () => this.worker(queue, stop, reconcileSignal)),
@@ -157,11 +157,11 @@ export class Controller {
       if (isTerminalError(err)) {
         m.terminalReconcileErrors.inc({ controller });
         queue.forget(key);
-        log.error({ err }, "Reconciler error (terminal, not retried)");
+        log.error({ err }, "Reconcile failed for good (terminal, not retried)");
       } else {
         // An apiserver that asked us to wait (429, 503 with Retry-After) is not asked again sooner.
         queue.addRateLimited(key, retryAfterMs(err));
-        log.error({ err, retries: queue.numRequeues(key) }, "Reconciler error");
+        log.error({ err, retries: queue.numRequeues(key) }, "Reconcile failed");
       }
     } finally {
       m.reconcileTime.observe({ controller }, (performance.now() - started) / 1000);

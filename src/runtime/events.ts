@@ -6,6 +6,7 @@ import os from "node:os";
 import { coreRefs, isNotFound, type KubeClient } from "./kube-client.js";
 import { silentLogger, type Logger } from "./logger.js";
 import type { KubeObject } from "./kube-object.js";
+import { kubeTime } from "./kube-time.js";
 
 export type EventType = "Normal" | "Warning";
 
@@ -30,7 +31,8 @@ interface Recorded {
 const maxMessageLength = 1024;
 const maxCachedEvents = 4096;
 
-export class EventRecorder {
+/** Records Events whose reason is one of `R`: callers name their closed set of reasons. */
+export class EventRecorder<R extends string = string> {
   private readonly cache = new Map<string, Recorded>();
   private pending: Promise<void> = Promise.resolve();
   private readonly log: Logger;
@@ -49,7 +51,7 @@ export class EventRecorder {
    * Records an Event about `obj`. Never rejects: failures are logged. Writes
    * are serialised, so awaiting is optional (`void recorder.record(…)`).
    */
-  record(obj: KubeObject, type: EventType, reason: string, message: string): Promise<void> {
+  record(obj: KubeObject, type: EventType, reason: R, message: string): Promise<void> {
     const text = message.length > maxMessageLength ? `${message.slice(0, maxMessageLength - 3)}...` : message;
     const write = this.pending.then(() => this.write(obj, type, reason, text));
     this.pending = write.catch((err: unknown) => {
@@ -67,7 +69,7 @@ export class EventRecorder {
     const m = obj.metadata;
     const cacheKey = JSON.stringify([m.uid ?? "", obj.kind, m.namespace, m.name, type, reason, message]);
     const now = Date.now();
-    const timestamp = new Date(now).toISOString().replace(/\.\d+Z$/, "Z");
+    const timestamp = kubeTime(new Date(now));
     const seen = this.cache.get(cacheKey);
     if (seen && now - seen.lastSeenMs < (this.opts.aggregationWindowMs ?? 10 * 60_000)) {
       const count = seen.count + 1;

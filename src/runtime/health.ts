@@ -66,7 +66,7 @@ export class HealthServer {
       });
     });
     const bound = this.port() ?? 0;
-    this.log.info({ address: this.opts.address, port: bound }, "Serving health probes and metrics");
+    this.log.info({ address: this.opts.address, port: bound }, "Started serving health probes and metrics");
     return bound;
   }
 

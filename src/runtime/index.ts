@@ -14,3 +14,4 @@ export * from "./logger.js";
 export * from "./manager.js";
 export { ItemBackoff } from "./item-backoff.js";
 export { jsonEqual } from "./json-equal.js";
+export { kubeTime, microTime } from "./kube-time.js";

@@ -146,14 +146,14 @@ export class Informer<T extends KubeObject = KubeObject> {
       } catch (err) {
         if (signal.aborted) break;
         if (isGone(err)) {
-          this.log.info({ resourceVersion }, "Watch expired; relisting");
+          this.log.info({ resourceVersion }, "Watch expired; started a relist");
           resourceVersion = undefined;
           // Two in a row means a fresh list's version is already gone: back off instead of spinning.
           if (++goneStreak < 2) continue;
         }
         failures++;
         const delay = jitter(Math.min(minBackoffMs * 2 ** (failures - 1), maxBackoffMs), 0.2);
-        this.log.warn({ err, retryInMs: Math.round(delay) }, "Watch failed; retrying");
+        this.log.warn({ err, retryInMs: Math.round(delay) }, "Watch failed; scheduled a retry");
         await sleep(delay, signal);
       }
     }

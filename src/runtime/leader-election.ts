@@ -11,6 +11,7 @@ import { silentLogger, type Logger } from "./logger.js";
 import type { RuntimeMetrics } from "./metrics.js";
 import type { KubeObject } from "./kube-object.js";
 import { jitter, sleep } from "./timing.js";
+import { microTime } from "./kube-time.js";
 
 export interface LeaderElectionConfig {
   client: KubeClient;
@@ -104,13 +105,13 @@ export class LeaderElector {
     try {
       this.cfg.onStoppedLeading?.();
     } catch (err) {
-      this.log.error({ err }, "onStoppedLeading failed");
+      this.log.error({ err }, "Stopped-leading callback failed");
     }
     if (signal.aborted && (this.cfg.releaseOnCancel ?? true)) await this.release();
   }
 
   private async acquire(signal: AbortSignal): Promise<boolean> {
-    this.log.info("Attempting to acquire leader lease");
+    this.log.info("Started leader election");
     while (!signal.aborted) {
       if ((await this.tryAcquireOrRenew()) === "held") return true;
       await sleep(jitter(this.retryPeriodMs, 1.2), signal);
@@ -222,10 +223,4 @@ export class LeaderElector {
     this.leading = leading;
     this.cfg.metrics?.leaderStatus.set({ name: this.cfg.name }, leading ? 1 : 0);
   }
-}
-
-/** metav1.MicroTime: RFC 3339 with exactly six fractional digits. */
-/** metav1.MicroTime: RFC 3339 with exactly six fractional digits, as Lease times require. */
-export function microTime(d: Date): string {
-  return d.toISOString().replace(/Z$/, "000Z");
 }

@@ -63,7 +63,7 @@ export class Manager {
   private readonly ownsClient: boolean;
   private readonly informers = new Map<string, Informer>();
   private readonly controllers: Controller[] = [];
-  private readonly recorders: EventRecorder[] = [];
+  private readonly recorders: EventRecorder<string>[] = [];
   private readonly health: HealthServer | undefined;
   private readonly elector: LeaderElector | undefined;
   private readonly informerStop = new AbortController();
@@ -146,8 +146,8 @@ export class Manager {
   }
 
   /** An EventRecorder whose pending writes stop() flushes. */
-  eventRecorder(component: string): EventRecorder {
-    const recorder = new EventRecorder(this.client, { component, log: this.log });
+  eventRecorder<R extends string = string>(component: string): EventRecorder<R> {
+    const recorder = new EventRecorder<R>(this.client, { component, log: this.log });
     this.recorders.push(recorder);
     return recorder;
   }
@@ -215,7 +215,7 @@ export class Manager {
     if ((await settleWithin(runs, this.gracefulShutdownMs)) === "timeout") {
       this.log.warn(
         { gracefulShutdownMs: this.gracefulShutdownMs },
-        "Reconciles still running after grace period",
+        "Grace period ended with reconciles still running",
       );
     }
     reconcileAbort.abort(new Error("shutting down"));
@@ -229,7 +229,7 @@ export class Manager {
 
   private async stopOnce(): Promise<void> {
     this.stopping = true;
-    this.log.info("Stopping manager");
+    this.log.info("Began stopping the manager");
     this.workStop.abort();
     await this.running;
     await settleWithin(Promise.all(this.recorders.map((r) => r.flush())), 5_000);

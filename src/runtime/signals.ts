@@ -17,11 +17,11 @@ export function installSignalHandlers(manager: Stoppable, opts: { exit?: boolean
   let received = false;
   const onSignal = (signal: NodeJS.Signals) => {
     if (received) {
-      manager.log.warn({ signal }, "Received second signal; exiting immediately");
+      manager.log.warn({ signal }, "Received a second signal; exited without waiting");
       process.exit(1);
     }
     received = true;
-    manager.log.info({ signal }, "Received signal; shutting down gracefully");
+    manager.log.info({ signal }, "Received signal; began graceful shutdown");
     manager.stop().then(
       () => {
         if (exit) process.exit(0);

@@ -70,7 +70,7 @@ async function startOnce(
   }
 }
 
-/** The port from the "Serving health probes and metrics" log line; later output is drained. */
+/** The port from the "Started serving health probes and metrics" log line; later output is drained. */
 function healthPort(stdout: NodeJS.ReadableStream, exited: Promise<void>): Promise<number> {
   return new Promise((resolve, reject) => {
     let text = "";
@@ -79,7 +79,7 @@ function healthPort(stdout: NodeJS.ReadableStream, exited: Promise<void>): Promi
     stdout.on("data", (chunk: string) => {
       if (found) return;
       text += chunk;
-      const line = text.split("\n").find((l) => l.includes("Serving health probes"));
+      const line = text.split("\n").find((l) => l.includes("Started serving health probes"));
       const port = line && /"port":(\d+)/.exec(line)?.[1];
       if (!port) return;
       found = true;

@@ -13,7 +13,7 @@ export const gateMessage = "held by the chaos test";
 
 /** The operator's log says the pass for `build` was denied at a gate. */
 export const deniedAtGate = (build: string) => (line: LogLine) =>
-  line.msg === "Reconciler error" && line.name === build && JSON.stringify(line).includes(gateMessage);
+  line.msg === "Reconcile failed" && line.name === build && JSON.stringify(line).includes(gateMessage);
 
 interface GateSpec {
   name: string;

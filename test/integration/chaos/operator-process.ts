@@ -138,7 +138,7 @@ export class OperatorProcess {
 
   /** The port of /metrics, /healthz and /readyz, as the process logged it. */
   async healthPort(): Promise<number> {
-    const line = await this.waitForLog((l) => l.msg === "Serving health probes and metrics");
+    const line = await this.waitForLog((l) => l.msg === "Started serving health probes and metrics");
     return line.port as number;
   }
 
