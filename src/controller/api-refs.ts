@@ -10,7 +10,7 @@ interface DataObject extends KubeObject {
 export function apiRefs(client: KubeClient, namespace: string): RefResolver {
   const lookup = async (kind: "Secret" | "ConfigMap", name: string, key: string): Promise<string> => {
     const ref = kind === "Secret" ? coreRefs.secret : coreRefs.configMap;
-    const object = await client.get<DataObject>(ref, name, namespace).catch((err: unknown) => {
+    const object = await client.getOrUndefined<DataObject>(ref, name, namespace).catch((err: unknown) => {
       if (!isForbidden(err)) throw err;
       // The chart grants Secret reads per namespace only (no cluster-wide Secret read).
       throw new UnresolvedReference(

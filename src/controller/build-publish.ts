@@ -47,8 +47,8 @@ export async function publishImage(
   } catch (err) {
     if (!isAlreadyExists(err)) throw err;
   }
-  const existing = await client.get<RootfsImage>(rootfsImageRef, image.metadata.name);
-  if (!existing) return publishImage(client, config, run);
+  const existing = await client.getOrUndefined<RootfsImage>(rootfsImageRef, image.metadata.name);
+  if (!existing) return publishImage(client, config, run); // deleted since the create: create it again
   switch (existingEntryVerdict(existing, build, inputs.key, config)) {
     case "ours":
       return { kind: "published", image: existing };

@@ -71,7 +71,7 @@ export class KeyClaims {
     } catch (err) {
       if (!isAlreadyExists(err)) throw err;
     }
-    const current = await this.client.get<ClaimLease>(coreRefs.lease, name, this.namespace);
+    const current = await this.client.getOrUndefined<ClaimLease>(coreRefs.lease, name, this.namespace);
     if (!current) return this.take(target, holder, holderAlive);
     const view = this.judge(current, holder, holderAlive);
     if (view.state === "held") return view;
@@ -99,7 +99,7 @@ export class KeyClaims {
   /** Gives the claim up if this holder has it. */
   async release(target: ClaimTarget, holder: string): Promise<void> {
     const name = claimLeaseName(target);
-    const current = await this.client.get<ClaimLease>(coreRefs.lease, name, this.namespace);
+    const current = await this.client.getOrUndefined<ClaimLease>(coreRefs.lease, name, this.namespace);
     if (current?.spec.holderIdentity !== holder) return;
     await this.client
       .delete(coreRefs.lease, name, this.namespace, {

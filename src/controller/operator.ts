@@ -9,6 +9,7 @@ import {
   watch,
   type LeaderElectionOptions,
   type Logger,
+  type RateLimit,
   type Watch,
 } from "../runtime/index.js";
 import { apiRefs } from "./api-refs.js";
@@ -29,6 +30,8 @@ export interface OperatorOptions {
     | { kind: "kubevirt" }
     | { kind: "custom"; wire: (manager: Manager) => BackendWiring };
   kubeconfig?: string;
+  /** Client-side limit on API requests other than watches; default QPS 20, burst 30; false for none. */
+  rateLimit?: RateLimit | false;
   healthAddress?: string | false;
   leaderElection: boolean;
   /** Lease duration, renew deadline and retry period; default 15 s, 10 s and 2 s, as controller-runtime's. */
@@ -46,6 +49,7 @@ export type LeaderElectionTimings = Pick<
 export async function startOperator(opts: OperatorOptions): Promise<Manager> {
   const manager = new Manager({
     kubeconfig: opts.kubeconfig,
+    rateLimit: opts.rateLimit,
     healthAddress: opts.healthAddress,
     log: opts.log,
     userAgent: "rootfs-operator",

@@ -80,23 +80,18 @@ export const isGone = (e: unknown): boolean => {
 export const isForbidden = (e: unknown): boolean => apiError(e)?.status === 403;
 export const isInvalid = (e: unknown): boolean => apiError(e)?.status === 422;
 
-const transientNetworkCodes = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "ETIMEDOUT",
-  "EPIPE",
-  "EAI_AGAIN",
-  "ENOTFOUND",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "UND_ERR_SOCKET",
-  "ERR_REQUEST_TIMEOUT",
-]);
+/** A Retry-After beyond this is waited for this long: every wait stays bounded. */
+const maxRetryAfterSeconds = 30;
 
-/** Worth retrying as is: 5xx, 429, or the connection failed. */
-export function isTransient(e: unknown): boolean {
-  const err = apiError(e);
-  if (err) return err.status >= 500 || err.status === 429;
-  const code = (e as { code?: unknown } | null)?.code;
-  return typeof code === "string" && transientNetworkCodes.has(code);
+/**
+ * How long the apiserver asked us to wait before trying again (429, or a 5xx with Retry-After),
+ * at most 30 s, looking through `cause` chains; undefined when it did not say.
+ */
+export function retryAfterMs(e: unknown): number | undefined {
+  for (let err = e, depth = 0; err instanceof Error && depth < 10; err = err.cause, depth++) {
+    if (err instanceof ApiError && err.retryAfterSeconds !== undefined) {
+      return Math.min(Math.max(err.retryAfterSeconds, 0), maxRetryAfterSeconds) * 1000;
+    }
+  }
+  return undefined;
 }

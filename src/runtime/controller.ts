@@ -3,6 +3,7 @@
 // pkg/internal/controller, including its metric names and log keys.
 
 import { randomUUID } from "node:crypto";
+import { retryAfterMs } from "./api-error.js";
 import type { Informer } from "./informer.js";
 import type { Logger } from "./logger.js";
 import type { RuntimeMetrics } from "./metrics.js";
@@ -158,7 +159,8 @@ export class Controller {
         queue.forget(key);
         log.error({ err }, "Reconcile failed for good (terminal, not retried)");
       } else {
-        queue.addRateLimited(key);
+        // An apiserver that asked us to wait (429, 503 with Retry-After) is not asked again sooner.
+        queue.addRateLimited(key, retryAfterMs(err));
         log.error({ err, retries: queue.numRequeues(key) }, "Reconcile failed");
       }
     } finally {

@@ -1,9 +1,15 @@
-// A local, always-current copy of one kind of object: paginated list, then
-// watch from the list's resourceVersion; relist when the apiserver says that
-// version is gone (410 / Expired), resume after other errors with backoff.
-// client-go's Reflector + Indexer, minus the indexes. Over several namespaces
-// (an operator that may not list cluster-wide), one list and watch per
-// namespace feed the one cache, as controller-runtime's multi-namespace cache.
+// A local, always-current copy of one kind of object (client-go's Reflector + Indexer, minus the
+// indexes): paginated list, watch from its resourceVersion, relist on 410, and retry every other
+// failure with backoff for as long as the process runs. Several namespaces feed one cache, one list
+// and watch each, as controller-runtime's multi-namespace cache.
+//
+// Instead of client-node's makeInformer/ListWatch. In 1.4.0 it relists on 410 too, but any other
+// failure (a failed list, a refused or dropped watch) fires 'error' and the ListWatch stops until
+// the caller start()s it again (kubernetes-client/javascript#447); a watch that ends is reopened at
+// once, without backoff (#1933 saw tens a second); and its list is one call to the caller's listFn,
+// paging left to each caller (#586). #3034, merged after 2.0.0, retries network, 408, 429 and 5xx
+// failures: once a release has it and #3022 (watch-stream.ts), and client-node loads without its
+// start-up cost (kubeconfig.ts), this could become a ListWatch over a paging listFn.
 
 import { ApiError, isGone, isGoneStatus } from "./api-error.js";
 import type { KubeClient } from "./kube-client.js";

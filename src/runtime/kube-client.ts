@@ -1,12 +1,21 @@
-// The only place that talks to the apiserver: JSON in, JSON out, typed errors.
-// Paths are built from ResourceRefs, so subresources and every patch content
-// type are one argument away (client-node 1.x's generated APIs make both awkward).
+// The only place that talks to the apiserver: JSON in, JSON out, typed errors, any kind by its
+// ResourceRef, so subresources and every patch content type are one argument away.
+//
+// Instead of client-node's KubernetesObjectApi. In 1.4.0 (and 2.0.0) it derives the path from the
+// object it is given, with no subresource, so /status can be neither read, replaced nor patched
+// through it; and patch() sends that object as the body, so a JSON-patch operation list (our `test`
+// preconditions) cannot be sent at all. It also GETs discovery for each apiVersion before its first
+// request. The generated typed APIs have /status, but one method per kind and version, and loading
+// them is the start-up cost kubeconfig.ts describes. A KubernetesObjectApi taking a subresource and
+// a raw patch body, from a light entry point, would let this go.
 
 import os from "node:os";
-import { ApiError } from "./api-error.js";
+import { ApiError, isNotFound } from "./api-error.js";
 import { credentialsFor } from "./kube-credentials.js";
 import { loadKubeAccess } from "./kubeconfig.js";
 import { KubeTransport, type Query } from "./kube-transport.js";
+import { TokenBucket, defaultRateLimit, type RateLimit } from "./rate-limiter.js";
+import { RequestSender, type RequestObserver, type SendOptions } from "./request-sender.js";
 import {
   apiVersionOf,
   collectionPath,
@@ -18,6 +27,8 @@ import { watchStream, type WatchEvent } from "./watch-stream.js";
 
 export * from "./api-error.js";
 export * from "./kube-object.js";
+export type { RateLimit } from "./rate-limiter.js";
+export type { RequestObserver } from "./request-sender.js";
 export type { WatchEvent, WatchEventType } from "./watch-stream.js";
 
 export type PatchType = "merge" | "json" | "strategic" | "apply";
@@ -59,24 +70,23 @@ export interface DeleteOptions {
   gracePeriodSeconds?: number;
 }
 
-/** Observes every finished request (for rest_client_* metrics). */
-export type RequestObserver = (info: { method: string; status: number | "<error>"; seconds: number }) => void;
+export interface LoadOptions {
+  kubeconfig?: string;
+  context?: string;
+  userAgent?: string;
+  timeoutMs?: number;
+  /** Client-side limit on requests other than watches; default QPS 20, burst 30; false for none. */
+  rateLimit?: RateLimit | false;
+}
 
 export class KubeClient {
-  private observer: RequestObserver | undefined;
-
-  private constructor(
-    private readonly transport: KubeTransport,
-    private readonly timeoutMs: number,
-  ) {}
+  private constructor(private readonly sender: RequestSender) {}
 
   /**
    * Loads credentials like kubectl: `kubeconfig` if given, else $KUBECONFIG,
    * ~/.kube/config, or the in-cluster ServiceAccount.
    */
-  static load(
-    opts: { kubeconfig?: string; context?: string; userAgent?: string; timeoutMs?: number } = {},
-  ): KubeClient {
+  static load(opts: LoadOptions = {}): KubeClient {
     const access = loadKubeAccess({
       ...(opts.kubeconfig !== undefined && { kubeconfig: opts.kubeconfig }),
       ...(opts.context !== undefined && { context: opts.context }),
@@ -84,7 +94,9 @@ export class KubeClient {
     const userAgent =
       opts.userAgent ?? `rootfs-operator (${os.platform()}/${os.arch()}) node/${process.version}`;
     const transport = new KubeTransport(access.cluster.server, credentialsFor(access), userAgent);
-    return new KubeClient(transport, opts.timeoutMs ?? 30_000);
+    const rateLimit = opts.rateLimit ?? defaultRateLimit;
+    const limiter = rateLimit === false ? undefined : new TokenBucket(rateLimit);
+    return new KubeClient(new RequestSender(transport, limiter, opts.timeoutMs ?? 30_000));
   }
 
   /** The apiserver URL requests go to. */
@@ -92,26 +104,42 @@ export class KubeClient {
     return this.transport.server;
   }
 
-  /** A client sharing this one's connection whose requests give up after `ms`. */
+  private get transport(): KubeTransport {
+    return this.sender.transport;
+  }
+
+  /** A client sharing this one's connection and rate limit whose requests give up after `ms`. */
   withTimeout(ms: number): KubeClient {
-    const c = new KubeClient(this.transport, ms);
-    c.observer = this.observer;
-    return c;
+    return new KubeClient(this.sender.withTimeout(ms));
+  }
+
+  /**
+   * A client sharing this one's connection with a token bucket of its own (same QPS and burst), for
+   * traffic that must not queue behind the rest: controller-runtime gives leader election its own clients.
+   */
+  withOwnRateLimit(): KubeClient {
+    return new KubeClient(this.sender.withOwnRateLimit());
   }
 
   observeRequests(observer: RequestObserver): void {
-    this.observer = observer;
+    this.sender.observer = observer;
   }
 
-  async get<T extends KubeObject>(
+  /** The object; an ApiError with status 404 (isNotFound) when there is none. */
+  async get<T extends KubeObject>(ref: ResourceRef, name: string, namespace?: string): Promise<T> {
+    return withTypeMeta(ref, await this.json<T>("GET", objectPath(ref, name, namespace)));
+  }
+
+  /** The object, or undefined when there is none: for callers to whom absence is a normal answer. */
+  async getOrUndefined<T extends KubeObject>(
     ref: ResourceRef,
     name: string,
     namespace?: string,
   ): Promise<T | undefined> {
     try {
-      return withTypeMeta(ref, await this.json<T>("GET", objectPath(ref, name, namespace)));
+      return await this.get<T>(ref, name, namespace);
     } catch (err) {
-      if (err instanceof ApiError && err.status === 404) return undefined;
+      if (isNotFound(err)) return undefined;
       throw err;
     }
   }
@@ -187,7 +215,7 @@ export class KubeClient {
     try {
       await this.json("DELETE", objectPath(ref, name, namespace), { body });
     } catch (err) {
-      if (err instanceof ApiError && err.status === 404) return;
+      if (isNotFound(err)) return;
       throw err;
     }
   }
@@ -212,10 +240,10 @@ export class KubeClient {
       res = await this.transport.open({ method: "GET", path, query, signal: opts.signal });
     } catch (err) {
       if (opts.signal.aborted) return;
-      this.observe("GET", "<error>", started);
+      this.sender.observe("GET", "<error>", started);
       throw err;
     }
-    this.observe("GET", res.statusCode ?? 0, started);
+    this.sender.observe("GET", res.statusCode ?? 0, started);
     if ((res.statusCode ?? 0) >= 300) {
       const chunks: Buffer[] = [];
       for await (const c of res) chunks.push(c as Buffer);
@@ -232,7 +260,7 @@ export class KubeClient {
 
   /** Any other endpoint (e.g. /version, /metrics, pod logs): parsed JSON, or text for non-JSON answers. */
   async raw(method: string, path: string, body?: unknown, contentType?: string): Promise<unknown> {
-    const res = await this.send(method, path, { body, contentType, accept: "application/json, */*" });
+    const res = await this.sender.send(method, path, { body, contentType, accept: "application/json, */*" });
     const type = res.headers["content-type"] ?? "";
     return type.includes("json") && res.body ? (JSON.parse(res.body) as unknown) : res.body;
   }
@@ -242,48 +270,9 @@ export class KubeClient {
     this.transport.close();
   }
 
-  private async json<T>(
-    method: string,
-    path: string,
-    opts: { query?: Query; body?: unknown; contentType?: string } = {},
-  ): Promise<T> {
-    const res = await this.send(method, path, opts);
+  private async json<T>(method: string, path: string, opts: SendOptions = {}): Promise<T> {
+    const res = await this.sender.send(method, path, opts);
     return JSON.parse(res.body) as T;
-  }
-
-  private async send(
-    method: string,
-    path: string,
-    opts: { query?: Query; body?: unknown; contentType?: string; accept?: string },
-  ) {
-    const started = performance.now();
-    const req = {
-      method,
-      path,
-      ...(opts.query && { query: opts.query }),
-      ...(opts.body !== undefined && {
-        body: typeof opts.body === "string" ? opts.body : JSON.stringify(opts.body),
-      }),
-      ...(opts.contentType && { contentType: opts.contentType }),
-      ...(opts.accept && { accept: opts.accept }),
-    };
-    let res;
-    try {
-      res = await this.transport.request(req, this.timeoutMs);
-    } catch (err) {
-      this.observe(method, "<error>", started);
-      throw err;
-    }
-    this.observe(method, res.status, started);
-    if (res.status >= 300) {
-      const retryAfter = res.headers["retry-after"];
-      throw ApiError.fromResponse(res.status, res.body, `${method} ${path}`, retryAfter);
-    }
-    return res;
-  }
-
-  private observe(method: string, status: number | "<error>", started: number): void {
-    this.observer?.({ method, status, seconds: (performance.now() - started) / 1000 });
   }
 }
 

@@ -1,5 +1,12 @@
-// HTTP(S) plumbing to the apiserver: credentials from a kubeconfig (kube-credentials.ts), a
-// keep-alive agent, deadlines and aborts.
+// HTTP(S) plumbing to the apiserver: credentials from a kubeconfig (kube-credentials.ts), one
+// keep-alive agent, replaced only when the TLS material changes, deadlines and aborts.
+//
+// Instead of client-node's KubeConfig.applyToHTTPSOptions / applyToFetchOptions. In 1.4.0 each call
+// builds a new https.Agent (createAgent), without keepAlive, so no connection is reused and every
+// watch reconnect leaves an agent and its socket behind (kubernetes-client/javascript#2893). #2904,
+// in 2.0.0, caches one agent per cluster and user name, so a rotated client certificate (exec
+// plugin) would keep the old one. Keyed by the TLS material instead, and with KubeConfig loadable
+// without the generated API (kubeconfig.ts), requests could take agent and headers from it again.
 
 import { createHash } from "node:crypto";
 import http from "node:http";
@@ -25,10 +32,9 @@ export interface TransportResponse {
   body: string;
 }
 
-/** The request did not finish within its deadline (classified as transient). */
+/** The request did not finish within its deadline. */
 export class RequestTimeoutError extends Error {
   override name = "RequestTimeoutError";
-  readonly code = "ERR_REQUEST_TIMEOUT";
 }
 
 export class KubeTransport {

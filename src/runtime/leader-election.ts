@@ -72,7 +72,8 @@ export class LeaderElector {
       throw new Error("leaseDuration must exceed renewDeadline");
     if (this.renewDeadlineMs <= 1.2 * this.retryPeriodMs)
       throw new Error("renewDeadline must exceed 1.2 × retryPeriod");
-    this.client = cfg.client.withTimeout(this.renewDeadlineMs);
+    // Renewals must not wait behind reconciles for rate-limit tokens.
+    this.client = cfg.client.withTimeout(this.renewDeadlineMs).withOwnRateLimit();
     this.log = (cfg.log ?? silentLogger()).child({
       lease: `${cfg.namespace}/${cfg.name}`,
       identity: this.identity,
@@ -142,7 +143,7 @@ export class LeaderElector {
     const now = new Date();
     const leaseDurationSeconds = Math.max(1, Math.ceil(this.leaseDurationMs / 1000));
     try {
-      const current = await this.client.get<Lease>(ref, name, namespace);
+      const current = await this.client.getOrUndefined<Lease>(ref, name, namespace);
       if (!current) {
         const spec: LeaseSpec = {
           holderIdentity: this.identity,

@@ -7,7 +7,7 @@ import { Controller, type Watch } from "./controller.js";
 import { EventRecorder } from "./events.js";
 import { HealthServer, type Check } from "./health.js";
 import { Informer } from "./informer.js";
-import { KubeClient } from "./kube-client.js";
+import { KubeClient, type RateLimit } from "./kube-client.js";
 import { LeaderElector, type LeaderElectionConfig } from "./leader-election.js";
 import { createLogger, type Logger } from "./logger.js";
 import { RuntimeMetrics } from "./metrics.js";
@@ -30,11 +30,13 @@ export type LeaderElectionOptions = Pick<
 >;
 
 export interface ManagerOptions {
-  /** Default: KubeClient.load({ kubeconfig, context, userAgent }). */
+  /** Default: KubeClient.load({ kubeconfig, context, userAgent, rateLimit }). */
   client?: KubeClient;
   kubeconfig?: string;
   context?: string;
   userAgent?: string;
+  /** Client-side limit on API requests (not watches): default QPS 20, burst 30; false for none. */
+  rateLimit?: RateLimit | false;
   /** Default: createLogger() (level from $LOG_LEVEL). */
   log?: Logger;
   metrics?: RuntimeMetrics;
@@ -83,6 +85,7 @@ export class Manager {
         ...(opts.kubeconfig !== undefined && { kubeconfig: opts.kubeconfig }),
         ...(opts.context !== undefined && { context: opts.context }),
         ...(opts.userAgent !== undefined && { userAgent: opts.userAgent }),
+        ...(opts.rateLimit !== undefined && { rateLimit: opts.rateLimit }),
       });
     const host = new URL(this.client.server).host;
     this.client.observeRequests(({ method, status }) =>

@@ -39,7 +39,7 @@ export async function reconcileStatus<T extends KubeObject & { status?: unknown 
   const { namespace, name } = splitKey(key);
   const maxRetries = opts.maxConflictRetries ?? 5;
   for (let attempt = 0; ; attempt++) {
-    const original = await client.get<T>(ref, name, namespace);
+    const original = await client.getOrUndefined<T>(ref, name, namespace);
     if (!original) return undefined;
     const draft = structuredClone(original);
     let result: Result = undefined;

@@ -1,4 +1,13 @@
-// Decodes a watch response: one JSON event per line.
+// Decodes a watch response: one JSON event per line; a line that does not parse, or a handler that
+// throws, ends the stream with an error, and a stream silent for idleMs ends it too.
+//
+// Instead of client-node's Watch. In 1.4.0 one catch skips undecodable lines and also swallows what
+// the callback throws (kubernetes-client/javascript#593, #856; 2.0.0 still does), so an informer
+// would miss the event without knowing. Its 30 s timeout signal is overwritten before use (#2665),
+// leaving TCP keep-alive, which sees a dead peer but not a connection that stopped carrying events
+// (#2432); 2.0.0 applies the timer, but it aborts every watch 30 s after it opens (#3020), made an
+// inactivity timer by #3022 after 2.0.0. Going back needs a release with #3022 whose Watch reports
+// bad lines instead of skipping them.
 
 import type { IncomingMessage } from "node:http";
 import type { KubeObject } from "./kube-object.js";

@@ -63,10 +63,10 @@ export class WorkQueue implements QueueProbe {
     this.armTimer();
   }
 
-  /** Adds `key` after its per-key backoff, which doubles on every call until forget(). */
-  addRateLimited(key: string): void {
+  /** Adds `key` after its per-key backoff (which doubles on every call until forget()), or `atLeastMs` if longer. */
+  addRateLimited(key: string, atLeastMs = 0): void {
     if (this.shuttingDown) return;
-    this.addAfter(key, this.backoff.when(key));
+    this.addAfter(key, Math.max(this.backoff.when(key), atLeastMs));
   }
 
   /** Stops backing off `key` (call after it was processed successfully). */

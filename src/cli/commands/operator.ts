@@ -5,7 +5,7 @@ import { parse } from "yaml";
 import { parseWith } from "../../api/validate.js";
 import { operatorConfigSchema, type OperatorConfig } from "../../controller/config.js";
 import { startOperator, type OperatorOptions } from "../../controller/operator.js";
-import { installSignalHandlers } from "../../runtime/index.js";
+import { installSignalHandlers, type RateLimit } from "../../runtime/index.js";
 import type { AcceleratorRequest } from "../../steps/qemu/accelerator.js";
 import { UsageError, type Command } from "../command.js";
 import { defaultCacheDir } from "./build.js";
@@ -16,9 +16,12 @@ export const operatorCommand: Command = {
   usage:
     "rootfs operator [--backend kubevirt|local] [--config operator.yaml] [--kubeconfig FILE] [--storage-dir DIR] [--cache DIR] [--health-address :8080] [--leader-elect] [--workers N]\n" +
     "       [--leader-elect-lease-duration 15s] [--leader-elect-renew-deadline 10s] [--leader-elect-retry-period 2s]\n" +
+    "       [--kube-api-qps 20] [--kube-api-burst 30]\n" +
     "With --leader-elect only the replica holding the Lease rootfs-operator (in the config's namespace) reconciles.\n" +
     "A replica that dies holding it is replaced after the lease duration; the leader gives up when it cannot renew\n" +
-    "within the renew deadline; candidates retry every retry period. Durations like 500ms, 15s, 1m30s.",
+    "within the renew deadline; candidates retry every retry period. Durations like 500ms, 15s, 1m30s.\n" +
+    "API requests other than watches are limited to --kube-api-qps a second, in bursts of up to --kube-api-burst;\n" +
+    "--kube-api-qps=-1 (or any value <= 0) turns the limit off.",
   async run(args) {
     const { values } = parseArgs({
       args,
@@ -35,12 +38,15 @@ export const operatorCommand: Command = {
         "leader-elect-renew-deadline": { type: "string", default: "10s" },
         "leader-elect-retry-period": { type: "string", default: "2s" },
         workers: { type: "string", default: "4" },
+        "kube-api-qps": { type: "string", default: "20" },
+        "kube-api-burst": { type: "string", default: "30" },
       },
     });
     const config = await loadConfig(values.config);
     const workers = Number(values.workers);
     if (!Number.isInteger(workers) || workers < 1)
       throw new UsageError("--workers must be a positive integer");
+    const rateLimit = kubeApiRateLimit(values["kube-api-qps"], values["kube-api-burst"]);
     const leaderElectionTimings = {
       leaseDurationMs: flagDuration("leader-elect-lease-duration", values["leader-elect-lease-duration"]),
       renewDeadlineMs: flagDuration("leader-elect-renew-deadline", values["leader-elect-renew-deadline"]),
@@ -70,6 +76,7 @@ export const operatorCommand: Command = {
       leaderElection: values["leader-elect"],
       leaderElectionTimings,
       workers,
+      rateLimit,
     });
     installSignalHandlers(manager);
     manager.log.info({ backend: backend.kind, workers }, "Operator started");
@@ -81,6 +88,18 @@ export const operatorCommand: Command = {
 async function loadConfig(file: string | undefined): Promise<OperatorConfig> {
   const raw: unknown = file ? parse(await readFile(file, "utf8")) : {};
   return parseWith(operatorConfigSchema, raw ?? {}, file ?? "operator configuration");
+}
+
+/** --kube-api-qps and --kube-api-burst as a rate limit; false (no limit) for a QPS of 0 or less. */
+export function kubeApiRateLimit(qps: string, burst: string): RateLimit | false {
+  const perSecond = Number(qps);
+  if (qps.trim() === "" || !Number.isFinite(perSecond))
+    throw new UsageError(`--kube-api-qps must be a number (0 or less turns the limit off), not "${qps}"`);
+  if (perSecond <= 0) return false;
+  const atOnce = Number(burst);
+  if (!/^\d+$/.test(burst) || atOnce < 1)
+    throw new UsageError(`--kube-api-burst must be a positive integer, not "${burst}"`);
+  return { qps: perSecond, burst: atOnce };
 }
 
 /** A Go-style duration flag ("500ms", "15s", "1m30s") in milliseconds. */

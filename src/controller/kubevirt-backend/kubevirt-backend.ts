@@ -59,7 +59,7 @@ export class KubevirtBackend implements BuildBackend {
       consoleTail: opts.consoleTail ?? podLogConsoleTail(client, informers.pods, opts.log),
       installLog: opts.installLog ?? podLogInstallProgress(client, opts.log),
       pvcExists: (namespace, name) =>
-        client.get(coreRefs.pvc, name, namespace).then((pvc) => pvc !== undefined),
+        client.getOrUndefined(coreRefs.pvc, name, namespace).then((pvc) => pvc !== undefined),
     };
     this.now = opts.now ?? (() => new Date());
   }

@@ -52,7 +52,7 @@ export async function assertConverged(env: Env, ledger: Ledger, expected: Expect
 async function assertDone(env: Env, builds: RootfsBuild[], reason: string): Promise<RootfsBuild[]> {
   const done: RootfsBuild[] = [];
   for (const { metadata } of builds) {
-    const build = await env.client.get<RootfsBuild>(rootfsBuildRef, metadata.name, namespace);
+    const build = await env.client.getOrUndefined<RootfsBuild>(rootfsBuildRef, metadata.name, namespace);
     assert.ok(build && build.metadata.uid === metadata.uid, `${metadata.name} is gone or was re-created`);
     assert.equal(build.status?.phase, "Succeeded", `${metadata.name}: ${JSON.stringify(build.status)}`);
     assert.equal(succeededCondition(build)?.reason, reason, metadata.name);
@@ -163,7 +163,7 @@ export async function liveOwners(env: Env, object: KubeObject): Promise<string[]
   for (const owner of object.metadata.ownerReferences ?? []) {
     const ref = ownerRefs[owner.kind];
     assert.ok(ref, `unexpected owner kind ${owner.kind} of ${object.metadata.name}`);
-    const found = await env.client.get(ref, owner.name, object.metadata.namespace);
+    const found = await env.client.getOrUndefined(ref, owner.name, object.metadata.namespace);
     if (found?.metadata.uid === owner.uid && !found.metadata.deletionTimestamp) live.push(owner.uid);
   }
   return live;

@@ -138,7 +138,7 @@ describe("chaos: the operator process SIGKILLed at each step boundary", () => {
       key: status?.buildKey ?? "",
       scope: { kind: "namespace", namespace: "builds" },
     });
-    const claim = await env.client.get<KubeObject & { spec: { holderIdentity?: string } }>(
+    const claim = await env.client.getOrUndefined<KubeObject & { spec: { holderIdentity?: string } }>(
       coreRefs.lease,
       lease,
       operatorNamespace,

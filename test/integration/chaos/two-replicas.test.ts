@@ -53,7 +53,7 @@ const writesSent = (metrics: string) =>
 type Lease = KubeObject & { spec?: { holderIdentity?: string } };
 
 const leaseHolder = async (env: ChaosEnv) =>
-  (await env.client.get<Lease>(coreRefs.lease, leaseName, operatorNamespace))?.spec?.holderIdentity;
+  (await env.client.get<Lease>(coreRefs.lease, leaseName, operatorNamespace)).spec?.holderIdentity;
 
 describe("chaos: two operator replicas with leader election", () => {
   let env: ChaosEnv;

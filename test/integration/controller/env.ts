@@ -24,7 +24,7 @@ export interface ReconcilerEnv {
   /** Restarts the operator (an empty cache, as after a crash) with the same backend and configuration. */
   restart(): Promise<void>;
   apply(manifest: Manifest): Promise<void>;
-  get(name: string, namespace?: string): Promise<RootfsBuild | undefined>;
+  get(name: string, namespace?: string): Promise<RootfsBuild>;
   /** Waits until the build satisfies `ready`, and returns it. */
   until(
     name: string,
@@ -82,11 +82,7 @@ export async function startReconcilerEnv(
     },
     get: (name, namespace = "default") => client.get<RootfsBuild>(rootfsBuildRef, name, namespace),
     until: (name, ready, namespace = "default", timeoutMs = 20_000) =>
-      eventually(
-        () => env.get(name, namespace),
-        (b): b is RootfsBuild => b !== undefined && ready(b),
-        { timeoutMs },
-      ) as Promise<RootfsBuild>,
+      eventually(() => env.get(name, namespace), ready, { timeoutMs }),
     images: async () => (await client.list<RootfsImage>(rootfsImageRef)).items,
     async stop() {
       await env.operator.stop();

@@ -56,7 +56,7 @@ describe("inputs: resolved once per generation", () => {
       1,
       "a restart renders the answer file again, but reads no checksum file",
     );
-    assert.equal((await env.get("steady"))?.status?.buildKey, running.status?.buildKey);
+    assert.equal((await env.get("steady")).status?.buildKey, running.status?.buildKey);
   });
 
   test("a checksum file that changes mid-build changes neither the key nor what is verified", async () => {
@@ -116,7 +116,7 @@ describe("inputs: resolved once per generation", () => {
     files.set(tree, listing(["01", "02", "03"]));
     await env.restart();
     await sleep(1500);
-    assert.deepEqual((await env.get("official"))?.status?.source, running.status?.source);
+    assert.deepEqual((await env.get("official")).status?.source, running.status?.source);
     assert.equal(server.requests.filter((r) => r.url === tree).length, 1);
   });
 });

@@ -137,7 +137,7 @@ describe("the operator on the chart's RBAC", () => {
       check: true,
     });
     await eventually(
-      () => env.client.get<RootfsBuild>(rootfsBuildRef, "rbac-tmux", namespace),
+      () => env.client.getOrUndefined<RootfsBuild>(rootfsBuildRef, "rbac-tmux", namespace),
       (b) => b === undefined,
     );
 

@@ -168,7 +168,7 @@ export async function applyBuild(env: Env, manifest: Manifest): Promise<RootfsBu
 }
 
 export async function getBuild(env: Env, name: string): Promise<RootfsBuild | undefined> {
-  return env.client.get<RootfsBuild>(rootfsBuildRef, name, namespace);
+  return env.client.getOrUndefined<RootfsBuild>(rootfsBuildRef, name, namespace);
 }
 
 export function buildUntil(

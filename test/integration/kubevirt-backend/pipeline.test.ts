@@ -91,9 +91,9 @@ describe("kubevirt backend: one build, step by step, on a real apiserver", () =>
       ["fetch", "remaster", "install", "extract"],
     );
     const image = await env.client.get<RootfsImage>(rootfsImageRef, done.status?.image ?? "");
-    assert.equal(image?.spec.buildKey, done.status?.buildKey);
-    assert.equal(image?.spec.kernelVersion, "6.6.0-28.0.0.34.oe2403.x86_64");
-    assert.deepEqual(image?.spec.storage, { pvc: { namespace: "builds", ...storage.pvc } });
+    assert.equal(image.spec.buildKey, done.status?.buildKey);
+    assert.equal(image.spec.kernelVersion, "6.6.0-28.0.0.34.oe2403.x86_64");
+    assert.deepEqual(image.spec.storage, { pvc: { namespace: "builds", ...storage.pvc } });
 
     // The VM, its disk, the answer Secret and (as its only owner) the ISO are let go; the extract Job stays.
     for (const { step, found } of temporaries) {

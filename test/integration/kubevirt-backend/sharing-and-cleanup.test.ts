@@ -103,8 +103,8 @@ describe("kubevirt backend: shared ISOs and cleanup on a real apiserver", () => 
         shared.metadata.name,
         "builds",
       );
-      assert.equal(now?.metadata.deletionTimestamp, undefined, `${shared.kind} went with its first owner`);
-      assert.deepEqual(uids(now?.metadata.ownerReferences), [b.metadata.uid]);
+      assert.equal(now.metadata.deletionTimestamp, undefined, `${shared.kind} went with its first owner`);
+      assert.deepEqual(uids(now.metadata.ownerReferences), [b.metadata.uid]);
     }
     assert.equal((await getBuild(env, b.metadata.name))?.status?.phase, "Installing");
 

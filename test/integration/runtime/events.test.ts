@@ -61,7 +61,7 @@ void test("events: repeats of the same event are folded into one with a count", 
 
 void test("events: cluster-scoped objects get events in the default namespace", async () => {
   const ns = await env.namespace("cluster-scoped");
-  const namespaceObj = (await env.client.get(coreRefs.namespace, ns))!;
+  const namespaceObj = await env.client.get(coreRefs.namespace, ns);
   const recorder = new EventRecorder(env.client, { component: "rootfs-operator", log: testLogger() });
   await recorder.record(namespaceObj, "Normal", "Observed", `Saw namespace ${ns}`);
   const events = (await eventsIn("default")).filter((e) => e.involvedObject.name === ns);

@@ -1,7 +1,7 @@
 import { after, before, test } from "node:test";
 import assert from "node:assert/strict";
 import { ensureFinalizer, hasFinalizer, removeFinalizer } from "../../../src/runtime/finalizers.js";
-import { isConflict, type KubeObject } from "../../../src/runtime/kube-client.js";
+import { isConflict, isNotFound, type KubeObject } from "../../../src/runtime/kube-client.js";
 import { reconcileStatus } from "../../../src/runtime/status.js";
 import { installWidgetCrd, startEnv, widgetRef, type TestEnv } from "./env.js";
 
@@ -40,7 +40,7 @@ void test("finalizers: a stale object is rejected instead of overwriting a concu
   await env.client.patch(widgetRef, "w", ns, { metadata: { finalizers: ["other.dev/new"] } }, "merge");
   await assert.rejects(ensureFinalizer(env.client, widgetRef, w, finalizer), (e) => isConflict(e));
   const current = await env.client.get<Widget>(widgetRef, "w", ns);
-  assert.deepEqual(current?.metadata.finalizers, ["other.dev/new"]);
+  assert.deepEqual(current.metadata.finalizers, ["other.dev/new"]);
 });
 
 void test("finalizers: deletion waits for removal; removing the last one lets the object go", async () => {
@@ -48,9 +48,9 @@ void test("finalizers: deletion waits for removal; removing the last one lets th
   await create(ns, "w", [finalizer]);
   await env.client.delete(widgetRef, "w", ns);
   const deleting = await env.client.get<Widget>(widgetRef, "w", ns);
-  assert.ok(deleting?.metadata.deletionTimestamp, "held by the finalizer");
+  assert.ok(deleting.metadata.deletionTimestamp, "held by the finalizer");
   await removeFinalizer(env.client, widgetRef, deleting, finalizer);
-  assert.equal(await env.client.get(widgetRef, "w", ns), undefined);
+  await assert.rejects(env.client.get(widgetRef, "w", ns), isNotFound, "gone");
   // Removing again (object gone) is a no-op.
   await removeFinalizer(
     env.client,
@@ -72,6 +72,6 @@ void test("finalizers: adding one inside the status harness still writes status 
   });
   assert.equal(passes, 1, "the draft's resourceVersion followed the finalizer patch");
   const w = await env.client.get<Widget>(widgetRef, "w", ns);
-  assert.deepEqual(w?.metadata.finalizers, [finalizer]);
-  assert.equal(w?.status?.phase, "Pending");
+  assert.deepEqual(w.metadata.finalizers, [finalizer]);
+  assert.equal(w.status?.phase, "Pending");
 });

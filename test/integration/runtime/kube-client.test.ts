@@ -22,7 +22,12 @@ after(() => env?.stop());
 void test("kube-client: create, get, replace with resourceVersion precondition, delete", async () => {
   const { client } = env;
   const ns = await env.namespace("crud");
-  assert.equal(await client.get(coreRefs.configMap, "missing", ns), undefined, "404 → undefined");
+  await assert.rejects(
+    client.get(coreRefs.configMap, "missing", ns),
+    (e) => isNotFound(e) && e instanceof Error && /configmaps "missing" not found/.test(e.message),
+    "404 → NotFound",
+  );
+  assert.equal(await client.getOrUndefined(coreRefs.configMap, "missing", ns), undefined, "404 → undefined");
 
   const created = await client.create<ConfigMap>(coreRefs.configMap, {
     metadata: { name: "a", namespace: ns },
@@ -36,7 +41,8 @@ void test("kube-client: create, get, replace with resourceVersion precondition, 
   );
 
   const got = await client.get<ConfigMap>(coreRefs.configMap, "a", ns);
-  assert.deepEqual(got?.data, { k: "v1" });
+  assert.deepEqual(got.data, { k: "v1" });
+  assert.deepEqual((await client.getOrUndefined<ConfigMap>(coreRefs.configMap, "a", ns))?.data, { k: "v1" });
   const updated = await client.replace<ConfigMap>(coreRefs.configMap, { ...got, data: { k: "v2" } });
   assert.notEqual(updated.metadata.resourceVersion, got.metadata.resourceVersion);
   await assert.rejects(
@@ -53,7 +59,7 @@ void test("kube-client: create, get, replace with resourceVersion precondition, 
     "uid precondition mismatch",
   );
   await client.delete(coreRefs.configMap, "a", ns, { preconditions: { uid: created.metadata.uid } });
-  assert.equal(await client.get(coreRefs.configMap, "a", ns), undefined);
+  assert.equal(await client.getOrUndefined(coreRefs.configMap, "a", ns), undefined);
   await client.delete(coreRefs.configMap, "a", ns); // already gone: fine
 });
 

@@ -14,7 +14,7 @@ after(() => env?.stop());
 const timing = { leaseDurationMs: 2000, renewDeadlineMs: 1500, retryPeriodMs: 500 };
 
 const holder = async (ns: string, name: string) =>
-  (await env.client.get<Lease>(coreRefs.lease, name, ns))?.spec?.holderIdentity;
+  (await env.client.get<Lease>(coreRefs.lease, name, ns)).spec?.holderIdentity;
 
 function replica(ns: string, reconciled: string[]): Manager {
   const manager = new Manager({
@@ -116,8 +116,8 @@ void test("leader election: without a release, a successor waits out the lease",
   const waited = Date.now() - t0;
   assert.ok(waited >= 1000 && waited < 6000, `took over after ${waited} ms`);
   const lease = await env.client.get<Lease>(coreRefs.lease, "lock", ns);
-  assert.equal(lease?.spec?.holderIdentity, "second");
-  assert.equal(lease?.spec?.leaseTransitions, 1);
+  assert.equal(lease.spec?.holderIdentity, "second");
+  assert.equal(lease.spec?.leaseTransitions, 1);
   second.abort();
   await runSecond;
 });
@@ -143,7 +143,7 @@ void test("leader election: seeing another holder ends leadership at once", asyn
   await eventually(() => elector.isLeader(), "leading");
   // Another holder takes the lease (retrying if a renewal slips in between our read and write).
   await eventually(async () => {
-    const lease = (await env.client.get<Lease>(coreRefs.lease, "lock", ns))!;
+    const lease = await env.client.get<Lease>(coreRefs.lease, "lock", ns);
     const spec = { ...lease.spec, holderIdentity: "intruder" };
     return env.client.replace(coreRefs.lease, { ...lease, spec }).then(
       () => true,

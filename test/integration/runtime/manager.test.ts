@@ -142,7 +142,7 @@ void test("manager: reconciles from the cache, requeues, and drains in-flight wo
   await env.client.create(coreRefs.configMap, { metadata: { name: "later", namespace: ns } });
   for (const name of ["existing", "later"]) {
     await eventually(
-      async () => (await env.client.get(coreRefs.configMap, name, ns))?.metadata.annotations?.["reconciled"],
+      async () => (await env.client.get(coreRefs.configMap, name, ns)).metadata.annotations?.["reconciled"],
       `${name} annotated`,
     );
   }

@@ -57,7 +57,7 @@ void test("SIGTERM: finishes the in-flight reconcile, releases the lease, exits 
     assert.ok(finished < messages.indexOf("Released leader lease"), "before the lease was released");
     assert.ok(messages.indexOf("Released leader lease") < messages.indexOf("Manager stopped"));
     const lease = await env.client.get<Lease>(coreRefs.lease, "fixture-lock", ns);
-    assert.equal(lease?.spec?.holderIdentity, "", "lease released for an immediate successor");
+    assert.equal(lease.spec?.holderIdentity, "", "lease released for an immediate successor");
   } finally {
     if (child.exitCode === null) child.kill("SIGKILL");
   }

@@ -35,7 +35,7 @@ function countingClient(): { client: KubeClient; count: (method: string) => numb
 }
 
 const rv = async (ns: string, name: string) =>
-  (await env.client.get<Widget>(widgetRef, name, ns))?.metadata.resourceVersion;
+  (await env.client.get<Widget>(widgetRef, name, ns)).metadata.resourceVersion;
 
 void test("status harness: writes status once when it changed, not at all when it did not", async () => {
   const ns = await env.namespace("status");
@@ -52,9 +52,9 @@ void test("status harness: writes status once when it changed, not at all when i
   assert.equal(calls, 1);
   assert.equal(count("PUT"), 1, "one status write");
   const after1 = await env.client.get<Widget>(widgetRef, "w", ns);
-  assert.deepEqual(after1?.status, { phase: "Ready", observedGeneration: 1 });
-  assert.notEqual(after1?.metadata.resourceVersion, created.metadata.resourceVersion);
-  assert.equal(after1?.metadata.generation, 1, "status writes do not bump generation");
+  assert.deepEqual(after1.status, { phase: "Ready", observedGeneration: 1 });
+  assert.notEqual(after1.metadata.resourceVersion, created.metadata.resourceVersion);
+  assert.equal(after1.metadata.generation, 1, "status writes do not bump generation");
 
   const before2 = await rv(ns, "w");
   await reconcileStatus<Widget>(client, widgetRef, `${ns}/w`, (draft) => {
@@ -85,8 +85,8 @@ void test("status harness: a 409 reruns the pass on a fresh copy", async () => {
   assert.equal(count("GET"), 2, "a fresh read per pass");
   client.close();
   const w = await env.client.get<Widget>(widgetRef, "w", ns);
-  assert.deepEqual(w?.status, { phase: "size-2", passes: 2 });
-  assert.equal(w?.spec?.size, 2, "the other writer's change survives");
+  assert.deepEqual(w.status, { phase: "size-2", passes: 2 });
+  assert.equal(w.spec?.size, 2, "the other writer's change survives");
 });
 
 void test("status harness: gives up after bounded conflicts", async () => {
@@ -121,7 +121,7 @@ void test("status harness: a failing pass still records its status, then rethrow
     }),
     /did not boot/,
   );
-  assert.equal((await env.client.get<Widget>(widgetRef, "w", ns))?.status?.phase, "Failed");
+  assert.equal((await env.client.get<Widget>(widgetRef, "w", ns)).status?.phase, "Failed");
 });
 
 void test("status harness: a missing or vanishing object ends the pass quietly", async () => {

@@ -1,5 +1,6 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { ApiError } from "../../../src/runtime/api-error.js";
 import {
   Controller,
   requeueAfter,
@@ -130,5 +131,36 @@ void test("controller: stop lets the in-flight reconcile finish and takes no new
   assert.deepEqual(finished, ["ns/a"], "the in-flight reconcile completed");
   assert.equal(signalAbortedDuringReconcile, false);
   informerStop.abort();
+  await informer.stopped();
+});
+
+void test("controller: an error carrying the apiserver's Retry-After is not retried sooner", async () => {
+  const api = new FakeApi([{ items: [cm("busy", "1")], resourceVersion: "1" }], []);
+  const informer = new Informer(api, configMapRef);
+  const attempts: number[] = [];
+  const controller = new Controller({
+    name: "throttled",
+    log: silentLogger(),
+    metrics: new RuntimeMetrics({ processMetrics: false }),
+    queue: { baseDelayMs: 5 },
+    watches: [{ informer }],
+    reconciler: {
+      reconcile() {
+        attempts.push(performance.now());
+        if (attempts.length > 1) return Promise.resolve(undefined);
+        const throttled = ApiError.fromResponse(429, "Too many requests", "PATCH /x", "0.3");
+        return Promise.reject(new Error("patching status failed", { cause: throttled }));
+      },
+    },
+  });
+  const stop = new AbortController();
+  informer.start(stop.signal);
+  await informer.waitForSync();
+  const run = controller.run(stop.signal);
+  await eventually(() => attempts.length === 2, "the retry");
+  const gap = attempts[1]! - attempts[0]!;
+  assert.ok(gap >= 295, `retried after ${gap.toFixed(0)} ms, not the 5 ms backoff`);
+  stop.abort();
+  await run;
   await informer.stopped();
 });

@@ -81,7 +81,7 @@ export async function childOf<T extends KubeObject = KubeObject>(
  * builds are other children in the namespace (the Secrets' PVCs).
  */
 export async function goneOrGoing(env: Env, ref: ResourceRef, object: KubeObject): Promise<boolean> {
-  const now = await env.client.get(ref, object.metadata.name, namespace);
+  const now = await env.client.getOrUndefined(ref, object.metadata.name, namespace);
   if (now === undefined || now.metadata.uid !== object.metadata.uid || now.metadata.deletionTimestamp)
     return true;
   const owner = now.metadata.ownerReferences?.find((o) => o.controller && o.kind === "PersistentVolumeClaim");

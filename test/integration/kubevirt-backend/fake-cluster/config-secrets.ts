@@ -17,7 +17,6 @@ export async function configFilesOf(
     secretName,
     namespace,
   );
-  assert.ok(secret, `the config Secret ${secretName} is missing`);
   return Object.fromEntries(Object.entries(secret.data ?? {}).map(([k, v]) => [k, Buffer.from(v, "base64")]));
 }
 
@@ -37,7 +36,7 @@ export async function pinnedDigestReport(env: Env, volumes: SecretVolume[] | und
 export async function assertSecretsExist(env: Env, volumes: SecretVolume[] | undefined, what: string) {
   for (const name of (volumes ?? []).flatMap((v) => (v.secret?.secretName ? [v.secret.secretName] : []))) {
     assert.ok(
-      await env.client.get(coreRefs.secret, name, namespace),
+      await env.client.getOrUndefined(coreRefs.secret, name, namespace),
       `${what} mounts Secret ${name}, which is missing`,
     );
   }
