@@ -1,5 +1,4 @@
 // Plays KubeVirt for one install VM: its finished instance.
-import assert from "node:assert/strict";
 import {
   virtualMachineRef,
   virtualMachineInstanceRef,
