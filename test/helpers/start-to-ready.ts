@@ -70,22 +70,33 @@ async function startOnce(
   }
 }
 
-/** The port from the "Started serving health probes and metrics" log line; later output is drained. */
+/**
+ * The port from the "Started serving health probes and metrics" log line (or its earlier wording,
+ * "Serving health probes and metrics", so `--operator` can time older builds); later output is drained.
+ */
 function healthPort(stdout: NodeJS.ReadableStream, exited: Promise<void>): Promise<number> {
   return new Promise((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error("the operator did not log its health port within 60 s")),
+      60_000,
+    );
     let text = "";
     let found = false;
     stdout.setEncoding("utf8");
     stdout.on("data", (chunk: string) => {
       if (found) return;
       text += chunk;
-      const line = text.split("\n").find((l) => l.includes("Started serving health probes"));
+      const line = text.split("\n").find((l) => /serving health probes/i.test(l));
       const port = line && /"port":(\d+)/.exec(line)?.[1];
       if (!port) return;
       found = true;
+      clearTimeout(timer);
       resolve(Number(port));
     });
-    void exited.then(() => reject(new Error("the operator exited before serving /readyz")));
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error("the operator exited before serving /readyz"));
+    });
   });
 }
 
