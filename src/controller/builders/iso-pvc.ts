@@ -16,14 +16,19 @@ export type ChildPvc = With<
  * install VMs read it from. Shared by every build of the same ISO key in the namespace.
  */
 export function isoPvc(ctx: BuildContext, isoSizeBytes: number): ChildPvc {
+  return filesystemPvc(ctx, sharedChildMeta(ctx, allChildNames(ctx).isoPvc, "iso"), isoPvcSize(isoSizeBytes));
+}
+
+/** A ReadWriteOnce Filesystem PVC of `storage`, in the operator's storage class if it names one. */
+export function filesystemPvc(ctx: BuildContext, metadata: ChildPvc["metadata"], storage: string): ChildPvc {
   return {
     apiVersion: "v1",
     kind: "PersistentVolumeClaim",
-    metadata: sharedChildMeta(ctx, allChildNames(ctx).isoPvc, "iso"),
+    metadata,
     spec: {
       accessModes: ["ReadWriteOnce"],
       volumeMode: "Filesystem",
-      resources: { requests: { storage: isoPvcSize(isoSizeBytes) } },
+      resources: { requests: { storage } },
       ...storageClass(ctx),
     },
   };
@@ -37,7 +42,7 @@ export function isoPvcSize(isoSizeBytes: number): string {
   return `${Math.ceil((isoSizeBytes * 1.1 + gi) / gi)}Gi`;
 }
 
-export function storageClass(ctx: BuildContext): { storageClassName?: string } {
+function storageClass(ctx: BuildContext): { storageClassName?: string } {
   const name = ctx.config.storageClassName;
   return name ? { storageClassName: name } : {};
 }

@@ -1,6 +1,6 @@
 import type { BuildContext } from "./build-context.js";
 import { allChildNames } from "./child-names.js";
-import { storageClass, type ChildPvc } from "./iso-pvc.js";
+import { filesystemPvc, type ChildPvc } from "./iso-pvc.js";
 import { buildChildMeta } from "./object-meta.js";
 
 /**
@@ -8,15 +8,6 @@ import { buildChildMeta } from "./object-meta.js";
  * Filesystem PVC (minus its filesystem-overhead allowance), and the extract Job reads that file.
  */
 export function targetDiskPvc(ctx: BuildContext): ChildPvc {
-  return {
-    apiVersion: "v1",
-    kind: "PersistentVolumeClaim",
-    metadata: buildChildMeta(ctx, allChildNames(ctx).targetDiskPvc, "disk"),
-    spec: {
-      accessModes: ["ReadWriteOnce"],
-      volumeMode: "Filesystem",
-      resources: { requests: { storage: ctx.build.spec.install.diskSize } },
-      ...storageClass(ctx),
-    },
-  };
+  const metadata = buildChildMeta(ctx, allChildNames(ctx).targetDiskPvc, "disk");
+  return filesystemPvc(ctx, metadata, ctx.build.spec.install.diskSize);
 }
